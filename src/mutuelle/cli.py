@@ -1,0 +1,42 @@
+"""The single entry point ``mutuelle``: one sub-command per module of ``mutuelle.commands``.
+
+Exit status: 0 success; 2 input that cannot be processed (malformed file, refusal of the whole
+request) with a clear message — ``{"error": "…"}`` on stdout with ``--json`` — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Each name is a module of mutuelle.commands exposing ``register(subparsers)``.
+COMMANDS: tuple[str, ...] = ("quote", "offer", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mutuelle",
+        description="Mutuelle communale : devis, prestations, adhésions (offre en données).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    for name in COMMANDS:
+        importlib.import_module(f"mutuelle.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrompu", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

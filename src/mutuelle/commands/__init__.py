@@ -1,0 +1,1 @@
+"""Sub-commands of the ``mutuelle`` CLI (the imperative shell: files, printing)."""

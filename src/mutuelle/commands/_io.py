@@ -1,0 +1,48 @@
+"""Shared helpers of the commands: reading JSON input, printing JSON or errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+class InputError(Exception):
+    """Input the command cannot process; printed as a clear message, exit status 2."""
+
+
+def read_json(path: str) -> Any:
+    """Decoded JSON from a file path, or ``-`` for stdin; :class:`InputError` otherwise."""
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            p = Path(path)
+            if not p.is_file():
+                raise InputError(f"fichier introuvable : {path}")
+            text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} : le fichier n'est pas du texte UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"{path} : lecture impossible ({exc.strerror})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path} : JSON invalide ligne {exc.lineno}, colonne {exc.colno} ({exc.msg})"
+        ) from None
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def fail(message: str, as_json: bool, **extra: Any) -> int:
+    """Report an error the user can act on; returns exit status 2."""
+    if as_json:
+        print_json({"error": message, **extra})
+    else:
+        print(f"erreur : {message}", file=sys.stderr)
+    return 2

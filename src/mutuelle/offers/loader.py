@@ -1,0 +1,85 @@
+"""Load an offer folder once, validate it, and keep it immutable.
+
+An offer is ``offers/data/<offer-id>/``: ``offer.yaml`` plus ``tariffs/*.yaml`` (and, as later
+parts of the system need them, other files the same way). ``MUTUELLE_OFFERS_PATH`` may name
+extra folders (``:``-separated) holding offer folders, so a new town or a new year is a new
+folder of data, not new code.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from mutuelle.offers.model import Offer, TariffGrid
+
+
+class OfferNotFound(LookupError):
+    pass
+
+
+class OfferInvalid(ValueError):
+    pass
+
+
+def _roots() -> list[Path]:
+    roots = [Path(str(resources.files("mutuelle.offers") / "data"))]
+    extra = os.environ.get("MUTUELLE_OFFERS_PATH", "")
+    roots.extend(Path(p) for p in extra.split(os.pathsep) if p)
+    return roots
+
+
+def available_offers() -> dict[str, Path]:
+    """Offer id → folder, for every folder that holds an ``offer.yaml``."""
+    found: dict[str, Path] = {}
+    for root in _roots():
+        if not root.is_dir():
+            continue
+        for child in sorted(root.iterdir()):
+            if (child / "offer.yaml").is_file():
+                found[child.name] = child
+    return found
+
+
+def _read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@functools.cache
+def load_offer(offer_id: str) -> Offer:
+    """The validated offer ``offer_id``; raises :class:`OfferNotFound` or :class:`OfferInvalid`."""
+    folders = available_offers()
+    if offer_id not in folders:
+        known = ", ".join(sorted(folders)) or "aucune"
+        raise OfferNotFound(f"offre inconnue : {offer_id!r} (offres disponibles : {known})")
+    folder = folders[offer_id]
+    try:
+        raw = _read_yaml(folder / "offer.yaml")
+        grids: dict[str, Any] = {}
+        for path in sorted((folder / "tariffs").glob("*.yaml")):
+            grid = TariffGrid.model_validate(_read_yaml(path))
+            if grid.id in grids:
+                raise OfferInvalid(f"{path}: duplicate grid id {grid.id!r}")
+            grids[grid.id] = grid
+        raw["grids"] = grids
+        offer = Offer.model_validate(raw)
+    except ValidationError as exc:
+        raise OfferInvalid(f"offre {offer_id!r} invalide :\n{exc}") from exc
+    if offer.id != offer_id:
+        raise OfferInvalid(f"{folder}/offer.yaml declares id {offer.id!r}")
+    return offer
+
+
+def latest_offer_id() -> str:
+    """The offer in force most recently (greatest ``valid_from``)."""
+    folders = available_offers()
+    if not folders:
+        raise OfferNotFound("aucune offre installée")
+    return max(folders, key=lambda oid: (load_offer(oid).valid_from, oid))

@@ -1,0 +1,347 @@
+"""The offer as validated, immutable data.
+
+An offer version (``grenoble-2025``) is a folder of YAML files: ``offer.yaml`` (documents,
+ranges, formulas, the pricing rules' parameters, each with its source) and one file per
+tariff grid (``tariffs/*.yaml``). Every value keeps the place of the text it comes from:
+the document (annex), the article or table row, and the line of the seed file.
+
+Blank cells of the text are ``None`` and must be declared in the grid's ``gaps`` with the
+entry of ``docs/interpretations.md`` that records them; the loader refuses an undeclared
+blank and a declared gap that is not blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mutuelle.money import parse_euros
+
+RangeId = Literal["residents", "students", "agents", "tns"]
+Structure = Literal["adult_child", "student", "family"]
+GridTableId = Literal["adult", "child", "student", "family"]
+
+_INTERP_RE = re.compile(r"^[GI]-\d{2}$")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Document(Frozen):
+    """One of the texts of the offer (convention, annex)."""
+
+    title: str
+    short: str  # how a sentence cites it: "Règlement particuliers"
+    seed: str | None = None  # None for a legal code outside the seeds
+    line: int | None = Field(default=None, gt=0)
+
+
+class Source(Frozen):
+    """Where a value or a rule is written: document key, article or table, seed line."""
+
+    doc: str
+    ref: str
+    line: int | None = Field(default=None, gt=0)  # None only for a legal code
+    interpretation: str | None = None
+
+    @field_validator("interpretation")
+    @classmethod
+    def _interp(cls, v: str | None) -> str | None:
+        if v is not None and not _INTERP_RE.match(v):
+            raise ValueError(f"interpretation id must look like G-01 or I-01, got {v!r}")
+        return v
+
+
+T = TypeVar("T")
+
+
+class Sourced(Frozen, Generic[T]):
+    value: T
+    source: Source
+
+
+# --- tariff grids -------------------------------------------------------------------------
+
+_AGE_RE = re.compile(r"^(\d+)(?:-(\d+)|(\+))?$")
+
+
+class TariffRow(Frozen):
+    age: str  # "45", "0-9", "18-30", "80+"
+    text: str  # the row label exactly as printed
+    line: int = Field(gt=0)
+    eur: tuple[str | None, ...]
+    interpretation: str | None = None
+
+    @property
+    def age_min(self) -> int:
+        return _parse_age(self.age)[0]
+
+    @property
+    def age_max(self) -> int | None:
+        return _parse_age(self.age)[1]
+
+    def covers(self, age: int) -> bool:
+        lo, hi = _parse_age(self.age)
+        return age >= lo and (hi is None or age <= hi)
+
+    @field_validator("age")
+    @classmethod
+    def _age(cls, v: str) -> str:
+        _parse_age(v)
+        return v
+
+
+def _parse_age(label: str) -> tuple[int, int | None]:
+    m = _AGE_RE.match(label)
+    if not m:
+        raise ValueError(f"age label must be N, N-M or N+, got {label!r}")
+    lo = int(m.group(1))
+    if m.group(2):
+        hi = int(m.group(2))
+        if hi < lo:
+            raise ValueError(f"empty age range {label!r}")
+        return lo, hi
+    if m.group(3):
+        return lo, None
+    return lo, lo
+
+
+class TariffTable(Frozen):
+    heading: str
+    line: int = Field(gt=0)
+    rows: tuple[TariffRow, ...]
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> TariffTable:
+        expected: int | None = None
+        for row in self.rows:
+            if expected is not None and row.age_min != expected:
+                raise ValueError(
+                    f"table {self.heading!r}: ages not contiguous at row {row.text!r} "
+                    f"(expected {expected})"
+                )
+            hi = row.age_max
+            expected = None if hi is None else hi + 1
+        return self
+
+
+class GridGap(Frozen):
+    table: GridTableId
+    age: str
+    formulas: tuple[str, ...]
+    interpretation: str
+
+
+class TariffGrid(Frozen):
+    id: str
+    document: str
+    seed: str
+    valid_from: dt.date
+    valid_to: dt.date
+    formulas: tuple[str, ...]
+    tables: dict[GridTableId, TariffTable]
+    gaps: tuple[GridGap, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_cells(self) -> TariffGrid:
+        declared = {(g.table, g.age, f): g.interpretation for g in self.gaps for f in g.formulas}
+        seen: set[tuple[str, str, str]] = set()
+        for table_id, table in self.tables.items():
+            for row in table.rows:
+                if len(row.eur) != len(self.formulas):
+                    raise ValueError(
+                        f"{self.id} {table_id} {row.text!r}: {len(row.eur)} cells for "
+                        f"{len(self.formulas)} formulas"
+                    )
+                for formula, cell in zip(self.formulas, row.eur, strict=True):
+                    key = (table_id, row.age, formula)
+                    if cell is None:
+                        if key not in declared:
+                            raise ValueError(f"{self.id}: blank cell {key} not declared in gaps")
+                        seen.add(key)
+                    else:
+                        if key in declared:
+                            raise ValueError(f"{self.id}: gap {key} declared but cell is {cell!r}")
+                        cents = parse_euros(cell)
+                        if cents <= 0:
+                            raise ValueError(f"{self.id}: non-positive tariff {key}: {cell!r}")
+        missing = set(declared) - seen
+        if missing:
+            raise ValueError(f"{self.id}: gaps declared for cells that do not exist: {missing}")
+        return self
+
+    def gap_for(self, table: str, age: str, formula: str) -> str | None:
+        for g in self.gaps:
+            if g.table == table and g.age == age and formula in g.formulas:
+                return g.interpretation
+        return None
+
+
+# --- pricing rules (parameters of the rules, each with its source) -----------------------
+
+
+class NewbornFreeMonths(Frozen):
+    rank: int = Field(ge=1)
+    months_under_12: int = Field(ge=0)  # member counts less than 12 months in the formula
+    months_over_12: int = Field(ge=0)  # member counts 12 months or more (docs I-05)
+
+
+class ChildEligibility(Frozen):
+    max_age_without_proof: int  # "âgés de moins de 21 ans" at 1 January
+    max_age_with_proof: int  # "âgés de moins de 28 ans" at 1 January
+    proofs: tuple[str, ...]
+    disabled_any_age: bool
+    source: Source
+    over_age_source: Source
+
+
+class AgentMajoration(Frozen):
+    rate_bp_per_year: int = Field(gt=0)
+    min_age: int
+    grace_years: int
+    reference_date: dt.date  # 10 November 2011
+    first_label_list_published: dt.date | None  # not in the texts: gap G-03
+    gap_interpretation: str
+    source: Source
+
+
+class PricingRules(Frozen):
+    structures: tuple[Structure, ...]
+    adult_grid: str | None = None  # "annexe4.adult"
+    child_grid: str | None = None
+    student_grid: str | None = None
+    family_grid: str | None = None
+    member_min_age: Sourced[int]
+    tariff_age: Source  # cotisation year − birth year
+    prorata: Source
+    adult_structure: Source | None = None
+    child_structure: Source | None = None
+    student_structure: Source | None = None
+    family_structure: Source | None = None
+    child_free_from_rank: Sourced[int] | None = None
+    newborn_free_months: Sourced[tuple[NewbornFreeMonths, ...]] | None = None
+    children: ChildEligibility
+    agent_majoration: AgentMajoration | None = None
+    starts_first_of_month: Source | None = None  # TNS art. 4.3
+
+    @model_validator(mode="after")
+    def _grids_for_structures(self) -> PricingRules:
+        needs = {
+            "adult_child": ("adult_grid", "child_grid", "adult_structure", "child_structure"),
+            "student": ("student_grid", "student_structure"),
+            "family": ("family_grid", "family_structure"),
+        }
+        for s in self.structures:
+            for attr in needs[s]:
+                if getattr(self, attr) is None:
+                    raise ValueError(f"structure {s} needs {attr}")
+        return self
+
+
+class Range(Frozen):
+    id: RangeId
+    label: str
+    description: str
+    document: str
+    formulas: tuple[str, ...]
+    pricing: PricingRules
+
+
+class Gap(Frozen):
+    """An entry of docs/interpretations.md that the data relies on."""
+
+    id: str
+    title: str
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _INTERP_RE.match(v):
+            raise ValueError(f"bad interpretation id {v!r}")
+        return v
+
+
+class PriceGuarantee(Frozen):
+    until: dt.date
+    source: Source
+
+
+class Offer(Frozen):
+    id: str
+    label: str
+    town: str
+    insurer: str
+    adopted_on: dt.date
+    valid_from: dt.date
+    valid_to: dt.date
+    price_guarantee: PriceGuarantee | None = None
+    documents: dict[str, Document]
+    ranges: dict[RangeId, Range]
+    grids: dict[str, TariffGrid]
+    interpretations: dict[str, Gap]
+
+    @model_validator(mode="after")
+    def _references(self) -> Offer:
+        def check_source(src: Source, where: str) -> None:
+            if src.doc not in self.documents:
+                raise ValueError(f"{where}: unknown document {src.doc!r}")
+            if self.documents[src.doc].seed and src.line is None:
+                raise ValueError(f"{where}: a source in a seed text needs its line")
+            if src.interpretation and src.interpretation not in self.interpretations:
+                raise ValueError(f"{where}: unknown interpretation {src.interpretation!r}")
+
+        if self.price_guarantee:
+            check_source(self.price_guarantee.source, "price_guarantee")
+        for rid, rng in self.ranges.items():
+            if rng.id != rid:
+                raise ValueError(f"range key {rid!r} != id {rng.id!r}")
+            if rng.document not in self.documents:
+                raise ValueError(f"range {rid}: unknown document {rng.document!r}")
+            p = rng.pricing
+            for attr in ("adult_grid", "child_grid", "student_grid", "family_grid"):
+                ref = getattr(p, attr)
+                if ref is None:
+                    continue
+                grid_id, _, table = ref.partition(".")
+                grid = self.grids.get(grid_id)
+                if grid is None or table not in grid.tables:
+                    raise ValueError(f"range {rid}: {attr} {ref!r} does not exist")
+                unknown = set(rng.formulas) - set(grid.formulas)
+                if unknown:
+                    raise ValueError(f"range {rid}: formulas {unknown} absent from grid {grid_id}")
+            for name, value in p:
+                if isinstance(value, Source):
+                    check_source(value, f"range {rid} {name}")
+                elif isinstance(value, Sourced):
+                    check_source(value.source, f"range {rid} {name}")
+                elif isinstance(value, ChildEligibility | AgentMajoration):
+                    check_source(value.source, f"range {rid} {name}")
+                    if isinstance(value, ChildEligibility):
+                        check_source(value.over_age_source, f"range {rid} {name}")
+            if p.agent_majoration and p.agent_majoration.gap_interpretation not in (
+                self.interpretations
+            ):
+                raise ValueError(f"range {rid}: unknown interpretation for agent majoration")
+        for grid in self.grids.values():
+            for gap in grid.gaps:
+                if gap.interpretation not in self.interpretations:
+                    raise ValueError(f"grid {grid.id}: unknown interpretation {gap.interpretation}")
+            for table in grid.tables.values():
+                for row in table.rows:
+                    if row.interpretation and row.interpretation not in self.interpretations:
+                        raise ValueError(f"grid {grid.id}: unknown interpretation")
+        return self
+
+    def cite(self, src: Source) -> str:
+        """A sentence a reviewer can search: "Règlement particuliers III-1-3 (l. 2773)"."""
+        doc = self.documents[src.doc]
+        text = f"{doc.short} {src.ref}"
+        if doc.seed and src.line:
+            text += f" ({doc.seed} l. {src.line})"
+        if src.interpretation:
+            text += f" — lecture docs/interpretations.md {src.interpretation}"
+        return text
