@@ -62,7 +62,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _who(m: Any) -> str:
     label = m.member.name or ROLE_LABELS[m.member.role]
-    return f"{label} ({m.age} ans)"
+    return f"{label} ({m.age} an{'s' if m.age > 1 else ''})"
+
+
+def _price(m: Any, structure: str) -> str:
+    if structure == "family" and m.member.role != "adherent":
+        return "compris"
+    if m.monthly_cents == 0:
+        return "gratuit"
+    return format_euros(m.monthly_cents)
 
 
 def render_text(q: Quote, detail: bool = False) -> str:
@@ -82,12 +90,12 @@ def render_text(q: Quote, detail: bool = False) -> str:
             "détail par personne (par mois)"
         )
         for f in ok:
-            people = ", ".join(f"{_who(m)} {format_euros(m.monthly_cents)}" for m in f.members)
+            people = ", ".join(f"{_who(m)} {_price(m, f.structure)}" for m in f.members)
             out.append(
                 f"{f.formula:<{width}}  {format_euros(f.monthly_cents):>12}  "
                 f"{format_euros(f.year_cents):>15}   {people}"
             )
-            if f.structure != "adult_child":
+            if f.structure == "family":
                 out.append(f"{'':<{width}}  ({STRUCTURE_LABELS[f.structure]})")
     for f in q.formulas:
         if isinstance(f, FormulaRefusal):

@@ -60,6 +60,7 @@ class MemberQuote:
     steps: tuple[Step, ...]
     free_until: dt.date | None = None  # last free day of a newborn's exemption
     notes: tuple[str, ...] = ()
+    months: tuple[int, ...] = ()  # due per month, aligned with the formula's ``months``
 
 
 @dataclass(frozen=True)
@@ -582,7 +583,7 @@ def _price_structure(
     start = hh.date
     end = dt.date(year, 12, 31)
     months = []
-    per_member = [0] * len(lines)
+    per_member_months: list[list[int]] = [[] for _ in lines]
     for first in month_starts(start, end):
         dim = days_in_month(first.year, first.month)
         m_start = max(first, start)
@@ -593,7 +594,7 @@ def _price_structure(
             free = sum(overlap_days(m_start, m_end, a, b) for a, b in line.free)
             days = covered - free
             due = line.monthly if days == dim else mul_div_round(line.monthly, days, dim)
-            per_member[i] += due
+            per_member_months[i].append(due)
             total += due
         months.append(MonthDue(first, total))
 
@@ -605,7 +606,7 @@ def _price_structure(
             offer.cite(p.prorata),
         )
     members = []
-    for line, year_cents in zip(lines, per_member, strict=True):
+    for line, member_months in zip(lines, per_member_months, strict=True):
         steps = list(line.steps)
         if prorata_step and line.monthly:
             steps.append(prorata_step)
@@ -615,17 +616,18 @@ def _price_structure(
                 age=line.age,
                 tariff_cents=line.tariff,
                 monthly_cents=line.monthly,
-                year_cents=year_cents,
+                year_cents=sum(member_months),
                 source=line.source,
                 steps=tuple(steps),
                 free_until=line.free[-1][1] if line.free else None,
                 notes=tuple(line.notes),
+                months=tuple(member_months),
             )
         )
     return StructureQuote(
         structure=structure,
         monthly_cents=sum(line.monthly for line in lines),
-        year_cents=sum(per_member),
+        year_cents=sum(m.year_cents for m in members),
         members=tuple(members),
         months=tuple(months),
     )

@@ -31,6 +31,8 @@ def _member(m: MemberQuote) -> dict[str, Any]:
         out["free_until"] = m.free_until.isoformat()
     if m.notes:
         out["notes"] = list(m.notes)
+    if m.months and any(c != m.monthly_cents for c in m.months):
+        out["months_cents"] = list(m.months)
     return out
 
 
