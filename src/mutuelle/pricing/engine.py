@@ -190,6 +190,10 @@ def quote(offer: Offer, household: Household, formula: str | None = None) -> Quo
 # --- household-level checks ---------------------------------------------------------------
 
 
+def years(n: int) -> str:
+    return f"{n} an" if n <= 1 else f"{n} ans"
+
+
 def ordinal(n: int) -> str:
     """French ordinal abbreviation: 1er, 2e, 3e…"""
     return "1er" if n == 1 else f"{n}e"
@@ -458,7 +462,7 @@ def _quote_formula(
     if len(structures) > 1:
         notes.append(
             f"Structure retenue : {STRUCTURE_LABELS[best.structure]}, la moins chère sur la "
-            "période ; l'autre structure figure dans « alternatives »."
+            "période (l'autre structure est chiffrée dans le détail de la formule)."
         )
     if p.starts_first_of_month and hh.date.day != 1:
         notes.append(
@@ -662,7 +666,7 @@ def _adult_line(
     steps = [
         Step(f"{what}.", offer.cite(structure_src)),
         Step(
-            f"Âge tarifaire {age} ans = {year} − {m.birth_date.year} (année de naissance).",
+            f"Âge tarifaire {years(age)} = {year} − {m.birth_date.year} (année de naissance).",
             offer.cite(p.tariff_age),
         ),
         Step(f"Tarif mensuel {formula}, ligne « {row.text} » : {format_euros(cents)}.", src),
@@ -694,7 +698,7 @@ def _child_lines(offer: Offer, p: PricingRules, hh: Household, formula: str) -> 
         steps = [
             Step("Cotisation « Enfant » d'un enfant à charge.", offer.cite(p.child_structure)),
             Step(
-                f"Âge tarifaire {age} ans = {year} − {child.birth_date.year}.",
+                f"Âge tarifaire {years(age)} = {year} − {child.birth_date.year}.",
                 offer.cite(p.tariff_age),
             ),
             Step(f"Tarif mensuel {formula}, ligne « {row.text} » : {format_euros(cents)}.", src),
