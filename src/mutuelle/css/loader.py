@@ -139,7 +139,8 @@ def _reference(param: Any, since: str) -> str:
     )
 
 
-def upstream_values(path: str) -> list[DatedValue]:
+@functools.cache
+def upstream_values(path: str) -> tuple[DatedValue, ...]:
     """Every dated value of an upstream parameter, oldest first (None values are stops)."""
     param = upstream_parameter(path)
     out = []
@@ -155,7 +156,7 @@ def upstream_values(path: str) -> list[DatedValue]:
                 source=f"{src}{' · ' + ref if ref else ''}",
             )
         )
-    return out
+    return tuple(out)
 
 
 # --- the local override file ------------------------------------------------------------------
@@ -184,7 +185,7 @@ def override_updates(path: str) -> list[DatedValue]:
 
 def effective_values(path: str) -> list[DatedValue]:
     """Upstream values + the override's values dated strictly after upstream's last date."""
-    upstream = upstream_values(path)
+    upstream = list(upstream_values(path))
     last = upstream[-1].since if upstream else dt.date.min
     return upstream + [u for u in override_updates(path) if u.since > last]
 
