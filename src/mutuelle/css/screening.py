@@ -275,7 +275,7 @@ def screen(params: CssParameters, household: CssHousehold) -> CssResult:
     steps.append(
         Step(
             f"Foyer CSS : {size} personne{'s' if size > 1 else ''} "
-            f"({', '.join(f'{ms.member.label} {ms.age} ans' for ms in members if ms.counted)}).",
+            f"({', '.join(f'{ms.member.label} ({ms.age} ans)' for ms in members if ms.counted)}).",
             f"{SRC_HOUSEHOLD} ; {params.dependant_age_limit.source}",
         )
     )
