@@ -26,15 +26,13 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from openfisca_core import periods, reforms  # a runtime dependency: imported, never skipped
+from openfisca_core.simulations import SimulationBuilder
+from openfisca_france import CountryTaxBenefitSystem
 
 from mutuelle.css import CssHousehold, CssMember, load_parameters, screen
 from mutuelle.css.loader import PLAFOND_BASE, override_updates, upstream_values
 from mutuelle.dates import add_months, age_on
-
-openfisca_core = pytest.importorskip("openfisca_core")  # a runtime dependency: never skipped
-from openfisca_core import periods, reforms  # noqa: E402
-from openfisca_core.simulations import SimulationBuilder  # noqa: E402
-from openfisca_france import CountryTaxBenefitSystem  # noqa: E402
 
 HOUSING_OF = {
     "tenant": "locataire_vide",
