@@ -1,0 +1,180 @@
+"""The facts a CSS screening needs about a household, and how they are read from JSON.
+
+Input (``mutuelle css HOUSEHOLD.json``)::
+
+    {"date": "2025-06-01",
+     "members": [{"role": "adherent", "birth_date": "1980-01-01"}, …],
+     "resources_cents": 950000,
+     "housing": "tenant"}
+
+Optional: ``"housing_aid_monthly_cents"`` (only with ``tenant_with_housing_aid``: the aid actually
+received, which caps the flat housing amount, R861-7), ``"receives_rsa": true`` (RSA recipients
+are entitled to the free CSS), per member ``"name"``.
+
+Parsing is strict, like the quote input (:mod:`mutuelle.pricing.household`): an unknown field, a
+malformed date, a wrong role or a negative amount is an :class:`InvalidCssHousehold` naming the
+field, in French.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+
+from mutuelle.pricing.household import Role
+
+Housing = Literal["tenant", "tenant_with_housing_aid", "owner", "housed_free"]
+
+HOUSING_LABELS: dict[str, str] = {
+    "tenant": "locataire sans aide au logement",
+    "tenant_with_housing_aid": "locataire percevant une aide au logement (APL, ALF, ALS)",
+    "owner": "propriétaire de son logement",
+    "housed_free": "logé gratuitement",
+}
+
+ROLE_LABELS: dict[str, str] = {"adherent": "demandeur", "spouse": "conjoint", "child": "enfant"}
+
+MAX_RESOURCES_CENTS = 100_000_000_00  # 100 M€: anything above is a typing error
+MAX_MEMBERS = 20
+
+
+class InvalidCssHousehold(ValueError):
+    """The input cannot be read as a household to screen (malformed, contradictory)."""
+
+
+@dataclass(frozen=True)
+class CssMember:
+    role: Role
+    birth_date: dt.date
+    index: int
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        base = ROLE_LABELS[self.role]
+        return f"{base} « {self.name} »" if self.name else f"{base} n° {self.index + 1}"
+
+
+@dataclass(frozen=True)
+class CssHousehold:
+    date: dt.date  # the date of the (intended) application
+    members: tuple[CssMember, ...]
+    resources_cents: int  # resources of the last 12 months, as the CSS counts them
+    housing: Housing
+    housing_aid_monthly_cents: int | None = None
+    receives_rsa: bool = False
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _MemberIn(_Strict):
+    role: Role
+    birth_date: dt.date
+    name: str | None = Field(default=None, max_length=100)
+
+
+class _HouseholdIn(_Strict):
+    date: dt.date
+    members: list[_MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS)
+    resources_cents: StrictInt = Field(ge=0, le=MAX_RESOURCES_CENTS)
+    housing: Housing
+    housing_aid_monthly_cents: StrictInt | None = Field(default=None, gt=0, le=10_000_00)
+    receives_rsa: StrictBool = False
+
+
+_FIELD_FR = {
+    "date": "date (date de la demande)",
+    "members": "members (membres du foyer)",
+    "birth_date": "birth_date (date de naissance)",
+    "resources_cents": "resources_cents (ressources des 12 derniers mois, en centimes)",
+    "housing": "housing (logement)",
+    "housing_aid_monthly_cents": "housing_aid_monthly_cents (aide au logement mensuelle)",
+    "receives_rsa": "receives_rsa (bénéficiaire du RSA)",
+}
+
+
+def _describe(err: Any) -> str:
+    loc = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    field = str(err["loc"][-1]) if err["loc"] else ""
+    label = _FIELD_FR.get(field, loc)
+    if loc != field and field in _FIELD_FR:
+        label = f"{loc} ({_FIELD_FR[field].split(' (', 1)[-1]}"
+    if kind == "missing":
+        return f"{label} : champ obligatoire absent"
+    if kind == "extra_forbidden":
+        return f"{loc} : champ inconnu"
+    if kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
+        return f"{loc} : valeur {err.get('input')!r} non reconnue (attendu : {expected})"
+    if kind.startswith("date"):
+        return f"{loc} : date invalide {err.get('input')!r} (attendu AAAA-MM-JJ)"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{label} : nombre entier attendu (montant en centimes), reçu {err.get('input')!r}"
+    if kind == "too_short":
+        return f"{label} : au moins une personne attendue (le demandeur)"
+    if kind == "too_long":
+        return f"{label} : {MAX_MEMBERS} personnes au plus"
+    if kind == "bool_type":
+        return f"{label} : true ou false attendu, reçu {err.get('input')!r}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal"):
+        return f"{label} : valeur {err.get('input')!r} hors limites ({err['msg']})"
+    return f"{label} : {err['msg']}"
+
+
+def parse_css_household(data: Any) -> CssHousehold:
+    """Read a household to screen from decoded JSON, or raise :class:`InvalidCssHousehold`."""
+    if not isinstance(data, dict):
+        raise InvalidCssHousehold("le fichier doit contenir un objet JSON décrivant le foyer")
+    try:
+        raw = _HouseholdIn.model_validate(data)
+    except ValidationError as exc:
+        details = "; ".join(_describe(e) for e in exc.errors()[:5])
+        raise InvalidCssHousehold(f"foyer illisible — {details}") from None
+    hh = CssHousehold(
+        date=raw.date,
+        members=tuple(
+            CssMember(role=m.role, birth_date=m.birth_date, index=i, name=m.name)
+            for i, m in enumerate(raw.members)
+        ),
+        resources_cents=raw.resources_cents,
+        housing=raw.housing,
+        housing_aid_monthly_cents=raw.housing_aid_monthly_cents,
+        receives_rsa=raw.receives_rsa,
+    )
+    check_household(hh)
+    return hh
+
+
+def check_household(hh: CssHousehold) -> None:
+    """The shape rules every household must satisfy (also for callers building it in code)."""
+    if not dt.date(1900, 1, 1) <= hh.date <= dt.date(2100, 12, 31):
+        raise InvalidCssHousehold("date : hors des années 1900-2100")
+    roles = [m.role for m in hh.members]
+    if roles.count("adherent") != 1:
+        raise InvalidCssHousehold(
+            'le foyer doit compter exactement une personne qui demande (role "adherent"), '
+            f"il en compte {roles.count('adherent')}"
+        )
+    if roles.count("spouse") > 1:
+        raise InvalidCssHousehold('le foyer ne peut compter qu\'un conjoint (role "spouse")')
+    for m in hh.members:
+        if m.birth_date > hh.date:
+            raise InvalidCssHousehold(
+                f"{m.label} : date de naissance {m.birth_date.isoformat()} postérieure à la "
+                f"date de la demande {hh.date.isoformat()}"
+            )
+        if m.birth_date.year < 1900:
+            raise InvalidCssHousehold(f"{m.label} : date de naissance invalide")
+    if not 0 <= hh.resources_cents <= MAX_RESOURCES_CENTS:
+        raise InvalidCssHousehold("resources_cents : montant hors limites")
+    if hh.housing_aid_monthly_cents is not None and hh.housing != "tenant_with_housing_aid":
+        raise InvalidCssHousehold(
+            "housing_aid_monthly_cents ne s'utilise qu'avec "
+            '"housing": "tenant_with_housing_aid" (locataire percevant une aide au logement)'
+        )
