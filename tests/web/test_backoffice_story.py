@@ -170,3 +170,21 @@ def test_new_adhesion_dates_are_computed_not_typed(client, staff, db) -> None:
     assert a.monthly_cents and a.monthly_cents > 0
     assert a.formula_periods.get().formula == "Vercors"
     assert Event.objects.get(adhesion=a).kind == EventKind.ADHESION
+
+
+def test_editing_payment_facts_is_recorded_in_the_history(client, staff, martin) -> None:
+    client.force_login(staff)
+    page = reverse("admin:members_adhesion_change", args=[martin.pk])
+    r = client.get(page)
+    form = r.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update({"paid_until": "2026-06-30", "up_to_date": ""})
+    for inline in r.context["inline_admin_formsets"]:
+        mgmt = inline.formset.management_form
+        for name in mgmt.fields:
+            data[f"{inline.formset.prefix}-{name}"] = mgmt[name].value()
+    r = client.post(page, data)
+    assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r
+    e = Event.objects.get(adhesion=martin, kind=EventKind.CHANGE)
+    assert "Cotisations payées jusqu" in e.summary and "jour de ses cotisations" in e.summary
+    assert e.actor == staff and e.data["paid_until"] == "2026-06-30"

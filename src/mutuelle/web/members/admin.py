@@ -9,6 +9,7 @@ its refusals are shown in plain words with their source.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -245,6 +246,19 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: Adhesion, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            if form.changed_data:
+                labels = [str(form.fields[f].label) for f in form.changed_data]
+                values = {f: form.cleaned_data.get(f) for f in form.changed_data}
+                services.log(
+                    obj,
+                    EventKind.CHANGE,
+                    "Modifié : " + ", ".join(labels),
+                    request.user,
+                    **{
+                        k: v if isinstance(v, dt.date | bool | int | str) or v is None else str(v)
+                        for k, v in values.items()
+                    },
+                )
             return
         offer = services.offer_for()
         eff = form.effective
