@@ -156,6 +156,8 @@ def test_new_adhesion_dates_are_computed_not_typed(client, staff, db) -> None:
             "member": p.pk,
             "range": "residents",
             "channel": "agency",
+            "links": ["resident"],
+            "amo_affiliated": "on",
             "signed_on": "2026-03-02",
             "file_sent_on": "2026-03-20",
             "wished_start": "2026-03-01",
@@ -188,3 +190,30 @@ def test_editing_payment_facts_is_recorded_in_the_history(client, staff, martin)
     e = Event.objects.get(adhesion=martin, kind=EventKind.CHANGE)
     assert "Cotisations payées jusqu" in e.summary and "jour de ses cotisations" in e.summary
     assert e.actor == staff and e.data["paid_until"] == "2026-06-30"
+
+
+def test_new_adhesion_refused_with_every_reason(client, staff, db) -> None:
+    from mutuelle.web.members.models import Person
+
+    client.force_login(staff)
+    p = Person.objects.create(last_name="Petit", first_name="Jade", birth_date=D(2011, 5, 5))
+    r = client.post(
+        reverse("admin:members_adhesion_add"),
+        {
+            "member": p.pk,
+            "range": "agents",
+            "channel": "agency",
+            "links": ["resident"],
+            "amo_affiliated": "on",
+            "mandatory_collective_cover": "on",
+            "signed_on": "2026-03-02",
+            "file_sent_on": "2026-03-05",
+            "wished_start": "2026-03-01",
+            "formula": "Vercors",
+        },
+    )
+    assert r.status_code == 200
+    assert "Adhésion impossible : Âge : 14 ans le 01/03/2026" in r.text
+    assert "agent-e (titulaire ou contractuel-le" in r.text
+    assert "collective obligatoire" in r.text
+    assert not Adhesion.objects.filter(member=p).exists()

@@ -102,8 +102,39 @@ class EventInline(ReadOnlyInline):
     verbose_name_plural = "Historique (ajout seul)"
 
 
+LINK_CHOICES = [
+    ("resident", "habite Grenoble"),
+    ("works", "travaille à Grenoble"),
+    ("studies", "étudie à Grenoble"),
+    ("agent", "agent-e de la Ville ou du CCAS"),
+    ("tns", "travailleur-euse non salarié-e exerçant à Grenoble"),
+]
+
+
 class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new adhesion: the facts of the bulletin; eligibility and the effective date are
+    decided by the core (règlement I-2, I-4; convention art. 1 and 2.1)."""
+
     formula = forms.ChoiceField(label="Formule choisie")
+    links = forms.MultipleChoiceField(
+        label="Lien avec la commune",
+        choices=LINK_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    amo_affiliated = forms.BooleanField(
+        label="Assuré-e d'un régime obligatoire français et résidant en France",
+        required=False,
+        initial=True,
+    )
+    mandatory_collective_cover = forms.BooleanField(
+        label="Bénéficie d'une complémentaire santé collective obligatoire", required=False
+    )
+    debt_to_mutual = forms.BooleanField(
+        label="Dette envers la Mutuelle (adhésion antérieure)", required=False
+    )
+    higher_education = forms.BooleanField(
+        label="Inscrit-e dans l'enseignement supérieur (gamme étudiante)", required=False
+    )
 
     class Meta:
         model = Adhesion
@@ -148,6 +179,22 @@ class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]
         if data["formula"] not in offer.ranges[rid].formulas:
             self.add_error("formula", f"formule absente de la gamme {offer.ranges[rid].label}")
             return data
+        applicant = core.Applicant(
+            birth_date=data["member"].birth_date,
+            links=tuple(data["links"]),
+            amo_affiliated=data["amo_affiliated"],
+            resides_in_france=data["amo_affiliated"],
+            mandatory_collective_cover=data["mandatory_collective_cover"],
+            debt_to_mutual=data["debt_to_mutual"],
+            higher_education=data["higher_education"],
+        )
+        on = data.get("wished_start") or data["file_sent_on"]
+        verdict = core.check_eligibility(offer, rid, applicant, on)
+        if not verdict.eligible:
+            raise forms.ValidationError(
+                [f"Adhésion impossible : {f.rule} ({f.source})" for f in verdict.failures]
+            )
+        self.eligibility = verdict
         try:
             eff = core.effective_date(
                 offer,
@@ -234,7 +281,39 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return ((None, {"fields": (*AdhesionCreateForm.Meta.fields, "formula")}),)
+            return (
+                (
+                    "Conditions d'adhésion",
+                    {
+                        "fields": (
+                            "member",
+                            "range",
+                            "links",
+                            "amo_affiliated",
+                            "mandatory_collective_cover",
+                            "debt_to_mutual",
+                            "higher_education",
+                        )
+                    },
+                ),
+                (
+                    "Bulletin d'adhésion",
+                    {
+                        "fields": (
+                            "formula",
+                            "channel",
+                            "signed_on",
+                            "file_sent_on",
+                            "wished_start",
+                            "previous_cover_ends",
+                            "paid_until",
+                            "payroll_deduction",
+                            "agent_service_entry",
+                            "agent_last_reference_cover_end",
+                        )
+                    },
+                ),
+            )
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -277,7 +356,7 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             EventKind.ADHESION,
             f"Adhésion enregistrée, effet le {obj.start:%d/%m/%Y} ; cotisation : {note}",
             request.user,
-            eff.steps,
+            (*form.eligibility.steps, *eff.steps),
         )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
