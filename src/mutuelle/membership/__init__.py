@@ -16,6 +16,7 @@ from mutuelle.membership.adhesion import (
     renunciation_window,
 )
 from mutuelle.membership.common import Dated, Refused, Step
+from mutuelle.membership.common import rules_of as rules_for
 from mutuelle.membership.dependants import (
     Dependant,
     age_limit_end,
@@ -68,6 +69,7 @@ __all__ = [
     "renunciation_refund",
     "renunciation_window",
     "resignation_end",
+    "rules_for",
     "special_termination",
     "unpaid_timeline",
     "with_refund",

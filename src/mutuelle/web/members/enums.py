@@ -11,10 +11,10 @@ class RangeChoice(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    AGENCY = "agency", "En agence ou permanence"
+    AGENCY = "agency", "En agence de la Mutuelle"
     DISTANCE = "distance", "Vente à distance"
     DOOR_TO_DOOR = "door_to_door", "Démarchage à domicile"
-    OFF_PREMISES = "off_premises", "Vente hors établissement"
+    OFF_PREMISES = "off_premises", "Vente hors établissement (dont permanence en mairie)"
     FAIR = "fair", "Foire ou salon"
 
 

@@ -404,6 +404,7 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
                 "Date d'effet", f"{adhesion.start:%d/%m/%Y}", (Step(exc.message, exc.source or ""),)
             )
         )
+    lines.append(renunciation_line(adhesion))
     if adhesion.end is not None:
         lines.append(
             Line(
@@ -483,3 +484,32 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
                 )
             )
     return lines
+
+
+def renunciation_line(adhesion: Adhesion) -> Line:
+    """Until when the member may renounce (I-6), by the channel of the sale (docs I-32)."""
+    offer = offer_for(adhesion)
+    if adhesion.channel == "agency":
+        return Line(
+            "Renonciation",
+            "aucun délai : adhésion conclue en agence de la Mutuelle",
+            (
+                Step(
+                    "Le règlement n'ouvre une faculté de renonciation que pour la vente à "
+                    "distance, le démarchage à domicile et la vente hors établissement "
+                    "(docs/interpretations.md I-32).",
+                    offer.cite(
+                        core.rules_for(offer, adhesion.range).renunciation.channels[0].source
+                    ),
+                ),
+            ),
+        )
+    w = core.renunciation_window(
+        offer,
+        adhesion.range,
+        channel=adhesion.channel,  # type: ignore[arg-type]
+        signed_on=adhesion.signed_on,
+        effective_on=adhesion.start,
+    )
+    value = f"jusqu'au {w.last_day:%d/%m/%Y} inclus" if w.last_day else "aucune faculté"
+    return Line(f"Renonciation ({adhesion.get_channel_display()})", value, w.steps)
