@@ -38,6 +38,8 @@ def test_staff_story_through_the_admin(client, staff, martin) -> None:
         "Vanoise",
         "Prochain renouvellement",
         "Changement de formule à la baisse",
+        "Justificatifs manquants",
+        "Pièce d&#x27;identité; Attestation d&#x27;affiliation",
         "Résiliation demandée aujourd",
         "l. 2290",
     ):
@@ -76,6 +78,7 @@ def test_staff_story_through_the_admin(client, staff, martin) -> None:
     assert "Refusé : changement de formule à la baisse (Vanoise → Vercors)" in r.text
     assert "24 mois" in r.text and "01/01/2028" in r.text and "01/12/2027" in r.text
     assert "l. 2519" in r.text  # the sentence of the règlement, findable in one search
+    assert "refusé à cette date : après un premier changement" in r.text
     assert martin.formula_periods.count() == 2
 
     # Termination received 5 Nov 2026: more than a year after 1 Jan 2025 → effect one month

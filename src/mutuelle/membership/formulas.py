@@ -123,7 +123,8 @@ def formula_change(
         )
     if effect < earliest:
         reason = (
-            f"changement de formule {label} ({current} → {new}) refusé à cette date : {rule} "
+            f"changement de formule {label} ({current} → {new}) refusé à cette date : "
+            f"{rule[0].lower()}{rule[1:]} "
             f"La demande peut être renouvelée pour un effet au {fr(earliest)}, à adresser par "
             f"écrit au plus tard le {fr(request_by)}."
         )

@@ -405,6 +405,7 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
             )
         )
     lines.append(renunciation_line(adhesion))
+    lines.append(missing_documents(adhesion, today))
     if adhesion.end is not None:
         lines.append(
             Line(
@@ -513,3 +514,30 @@ def renunciation_line(adhesion: Adhesion) -> Line:
     )
     value = f"jusqu'au {w.last_day:%d/%m/%Y} inclus" if w.last_day else "aucune faculté"
     return Line(f"Renonciation ({adhesion.get_channel_display()})", value, w.steps)
+
+
+def missing_documents(adhesion: Adhesion, today: dt.date) -> Line:
+    """The justificatifs of règlement I-3-2 not yet received (identity, AMO attestations,
+    spouse's status, student's enrolment, proof for a child of 21 to 27)."""
+    from mutuelle.web.members.enums import DocumentKind
+
+    offer = offer_for(adhesion)
+    src = offer.cite(core.rules_for(offer, adhesion.range).eligibility.amo_and_residence)
+    received = {(d.kind, d.person_id) for d in adhesion.documents.all()}
+    kinds = {k for k, _ in received}
+    missing: list[str] = []
+    for kind in (DocumentKind.IDENTITY, DocumentKind.AMO_ATTESTATION):
+        if kind not in kinds:
+            missing.append(DocumentKind(kind).label)
+    if adhesion.range == "students" and DocumentKind.STUDENT_CERTIFICATE not in kinds:
+        missing.append(DocumentKind.STUDENT_CERTIFICATE.label)
+    for a in covered_on(adhesion, today):
+        who = a.person.first_name
+        if a.role == Role.SPOUSE and DocumentKind.SPOUSE_PROOF not in kinds:
+            missing.append(f"{DocumentKind.SPOUSE_PROOF.label} ({who})")
+        if a.proof and (DocumentKind.CHILD_PROOF, a.person_id) not in received:
+            missing.append(f"{DocumentKind.CHILD_PROOF.label} ({who}, à fournir chaque année)")
+        if a.disabled and (DocumentKind.DISABILITY_CARD, a.person_id) not in received:
+            missing.append(f"{DocumentKind.DISABILITY_CARD.label} ({who})")
+    value = "aucun" if not missing else "; ".join(missing)
+    return Line("Justificatifs manquants", value, (Step("Pièces à joindre au bulletin.", src),))
