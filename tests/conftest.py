@@ -1,4 +1,11 @@
-"""Shared fixtures: the seed text (the specification) and the embedded offer."""
+"""Shared fixtures and suite-wide checks.
+
+* The seed text (the specification) and the embedded offer.
+* With ``MUTUELLE_REQUIRE_POSTGRES=1`` (set by .ci/run) the database tests must run on
+  PostgreSQL: a missing or non-PostgreSQL ``DATABASE_URL`` stops the run as a failure (an
+  unreachable server fails every database test at setup); it never turns into skips.
+* With ``MUTUELLE_REQUIRE_SEEDS=1`` (also set by .ci/run) a missing seed text is a failure.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +20,18 @@ from mutuelle.offers import Offer, load_offer
 _CANDIDATES = [
     Path(os.environ.get("MUTUELLE_SEEDS", "/nonexistent")),
     Path(__file__).resolve().parents[2] / "shared" / "seeds",
-    Path("/work/shared/seeds"),
 ]
 SEED_NAME = "003_51bb29aac179bcf5.txt"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("MUTUELLE_REQUIRE_POSTGRES") == "1":
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise pytest.UsageError(
+                "MUTUELLE_REQUIRE_POSTGRES=1 mais DATABASE_URL ne désigne pas un serveur "
+                f"PostgreSQL ({url or 'absent'})"
+            )
 
 
 def seed_path() -> Path | None:
@@ -29,8 +45,8 @@ def seed_path() -> Path | None:
 def seed_lines() -> list[str]:
     path = seed_path()
     if path is None:
-        if os.environ.get("CI") or os.environ.get("MUTUELLE_REQUIRE_SEEDS"):
-            pytest.fail(f"seed text {SEED_NAME} not found (set MUTUELLE_SEEDS)")
+        if os.environ.get("MUTUELLE_REQUIRE_SEEDS") == "1":
+            pytest.fail(f"seed text {SEED_NAME} not found (MUTUELLE_SEEDS)")
         pytest.skip(f"seed text {SEED_NAME} not found beside the repository (set MUTUELLE_SEEDS)")
     return path.read_text(encoding="utf-8").split("\n")
 

@@ -11,8 +11,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-# Each name is a module of mutuelle.commands exposing ``register(subparsers)``.
-COMMANDS: tuple[str, ...] = ("quote", "offer", "demo", "css")
+# Each name is a module of mutuelle.commands (dashes as underscores) exposing ``register``.
+COMMANDS: tuple[str, ...] = ("quote", "offer", "demo", "css", "serve", "demo-data", "manage")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     for name in COMMANDS:
-        importlib.import_module(f"mutuelle.commands.{name}").register(sub)
+        importlib.import_module(f"mutuelle.commands.{name.replace('-', '_')}").register(sub)
     return parser
 
 

@@ -242,6 +242,10 @@ class PricingRules(Frozen):
         return self
 
 
+# The membership rules' parameters live in their own module; it needs Frozen and Source above.
+from mutuelle.offers.membership_rules import MembershipRules  # noqa: E402
+
+
 class Range(Frozen):
     id: RangeId
     label: str
@@ -249,6 +253,7 @@ class Range(Frozen):
     document: str
     formulas: tuple[str, ...]
     pricing: PricingRules
+    membership: MembershipRules | None = None  # adhesion lifecycle (mutuelle.membership)
 
 
 class Gap(Frozen):
@@ -322,6 +327,9 @@ class Offer(Frozen):
                     check_source(value.source, f"range {rid} {name}")
                     if isinstance(value, ChildEligibility):
                         check_source(value.over_age_source, f"range {rid} {name}")
+            if rng.membership is not None:
+                for where, src in rng.membership.sources():
+                    check_source(src, f"range {rid} membership.{where}")
             if p.agent_majoration and p.agent_majoration.gap_interpretation not in (
                 self.interpretations
             ):

@@ -1,0 +1,62 @@
+"""``mutuelle serve``: the back office on the embedded default, ready to try.
+
+Applies the migrations, loads the demonstration population into an empty database, prints
+where to log in and the demonstration account, then runs the development web server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from mutuelle.commands import _django
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="lancer le back office (base SQLite par défaut, données de démonstration)",
+        description=(
+            "Migre la base (SQLite dans ./var par défaut, ou DATABASE_URL), y charge la "
+            "population de démonstration si elle est vide, puis lance le serveur web."
+        ),
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--households", type=int, default=3000, help="foyers de démonstration")
+    p.add_argument("--no-demo", action="store_true", help="ne pas charger de démonstration")
+    p.add_argument(
+        "--check", action="store_true", help="préparer la base et s'arrêter sans lancer le serveur"
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    _django.setup()
+    from django.core.management import call_command
+
+    from mutuelle.web.members import demo, services
+    from mutuelle.web.members.models import Adhesion
+
+    print(f"Base de données : {_django.database_label()}")
+    call_command("migrate", verbosity=0, interactive=False)
+    print("Schéma à jour (migrations appliquées).")
+    if not args.no_demo and not Adhesion.objects.exists():
+        print(f"Chargement de {args.households} foyers de démonstration…")
+        counts = demo.load_demo(services.offer_for(), households=args.households, progress=print)
+        print("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    url = f"http://{args.host}:{args.port}"
+    print()
+    print(f"Back office (personnel de la Mutuelle) : {url}/gestion/")
+    if not args.no_demo:
+        print(f"  compte de démonstration : {demo.DEMO_USER} / mot de passe {demo.DEMO_PASSWORD}")
+        print("  à essayer : rechercher « Martin », ouvrir l'adhésion GR25-000001, ajouter un")
+        print("  nouveau-né, demander une baisse de formule, enregistrer une résiliation.")
+    print(f"Page publique : {url}/   API : {url}/api/sante/")
+    print("Arrêt : Ctrl-C.")
+    sys.stdout.flush()
+    if args.check:
+        return 0
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    return 0

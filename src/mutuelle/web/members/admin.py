@@ -1,0 +1,561 @@
+"""The staff back office: the Django admin, in French.
+
+Search a member (name, number, dependants' names), see the household, the formula history,
+the dates computed by the core and the event history; act through the buttons of an
+adhesion's page (add a dependant, change formula, record a termination or a death). Every
+act goes through :mod:`mutuelle.web.members.services`, so the core decides and explains;
+its refusals are shown in plain words with their source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from mutuelle import membership as core
+from mutuelle.membership import Refused
+from mutuelle.money import format_euros
+from mutuelle.web.members import services
+from mutuelle.web.members.enums import EventKind
+from mutuelle.web.members.forms import DATE, DeathForm, DependantForm, FormulaForm, TerminationForm
+from mutuelle.web.members.models import (
+    Adhesion,
+    Affiliation,
+    Document,
+    Event,
+    FormulaPeriod,
+    Person,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AffiliationInline(ReadOnlyInline):
+    model = Affiliation
+    fields = (
+        "person",
+        "age_display",
+        "role",
+        "proof",
+        "disabled",
+        "requested_on",
+        "start",
+        "end",
+        "end_reason",
+    )
+    readonly_fields = fields
+    verbose_name_plural = "Foyer : ayants droit (dates calculées)"
+
+    @admin.display(description="né-e le")
+    def age_display(self, obj: Affiliation) -> str:
+        return f"{obj.person.birth_date:%d/%m/%Y}"
+
+
+class FormulaInline(ReadOnlyInline):
+    model = FormulaPeriod
+    fields = ("formula", "start", "end", "requested_on")
+    readonly_fields = fields
+
+
+class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Document
+    extra = 1
+    fields = ("kind", "person", "received_on", "note")
+    verbose_name_plural = "Justificatifs reçus (Règlement I-3-2)"
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "received_on":
+            kwargs["widget"] = DATE
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class EventInline(ReadOnlyInline):
+    model = Event
+    fields = ("at", "actor", "kind", "summary")
+    readonly_fields = fields
+    ordering = ("-at", "-id")
+    verbose_name_plural = "Historique (ajout seul)"
+
+
+LINK_CHOICES = [
+    ("resident", "habite Grenoble"),
+    ("works", "travaille à Grenoble"),
+    ("studies", "étudie à Grenoble"),
+    ("agent", "agent-e de la Ville ou du CCAS"),
+    ("tns", "travailleur-euse non salarié-e exerçant à Grenoble"),
+]
+
+
+class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new adhesion: the facts of the bulletin; eligibility and the effective date are
+    decided by the core (règlement I-2, I-4; convention art. 1 and 2.1)."""
+
+    formula = forms.ChoiceField(label="Formule choisie")
+    links = forms.MultipleChoiceField(
+        label="Lien avec la commune",
+        choices=LINK_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    amo_affiliated = forms.BooleanField(
+        label="Assuré-e d'un régime obligatoire français et résidant en France",
+        required=False,
+        initial=True,
+    )
+    mandatory_collective_cover = forms.BooleanField(
+        label="Bénéficie d'une complémentaire santé collective obligatoire", required=False
+    )
+    debt_to_mutual = forms.BooleanField(
+        label="Dette envers la Mutuelle (adhésion antérieure)", required=False
+    )
+    higher_education = forms.BooleanField(
+        label="Inscrit-e dans l'enseignement supérieur (gamme étudiante)", required=False
+    )
+
+    class Meta:
+        model = Adhesion
+        fields = [
+            "member",
+            "range",
+            "channel",
+            "signed_on",
+            "file_sent_on",
+            "wished_start",
+            "previous_cover_ends",
+            "paid_until",
+            "payroll_deduction",
+            "agent_service_entry",
+            "agent_last_reference_cover_end",
+        ]
+        widgets = {
+            f: DATE
+            for f in (
+                "signed_on",
+                "file_sent_on",
+                "wished_start",
+                "previous_cover_ends",
+                "paid_until",
+                "agent_service_entry",
+                "agent_last_reference_cover_end",
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer = services.offer_for()
+        names = sorted({f for r in offer.ranges.values() for f in r.formulas})
+        self.fields["formula"].choices = [(f, f) for f in names]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        offer = services.offer_for()
+        rid = data["range"]
+        if data["formula"] not in offer.ranges[rid].formulas:
+            self.add_error("formula", f"formule absente de la gamme {offer.ranges[rid].label}")
+            return data
+        applicant = core.Applicant(
+            birth_date=data["member"].birth_date,
+            links=tuple(data["links"]),
+            amo_affiliated=data["amo_affiliated"],
+            resides_in_france=data["amo_affiliated"],
+            mandatory_collective_cover=data["mandatory_collective_cover"],
+            debt_to_mutual=data["debt_to_mutual"],
+            higher_education=data["higher_education"],
+        )
+        on = data.get("wished_start") or data["file_sent_on"]
+        verdict = core.check_eligibility(offer, rid, applicant, on)
+        if not verdict.eligible:
+            raise forms.ValidationError(
+                [f"Adhésion impossible : {f.rule} ({f.source})" for f in verdict.failures]
+            )
+        self.eligibility = verdict
+        try:
+            eff = core.effective_date(
+                offer,
+                rid,
+                file_sent_on=data["file_sent_on"],
+                wished=data.get("wished_start"),
+                previous_cover_ends=data.get("previous_cover_ends"),
+            )
+        except Refused as exc:
+            raise forms.ValidationError(f"{exc.message} ({exc.source})") from None
+        self.effective = eff
+        return data
+
+
+@admin.register(Adhesion)
+class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("number", "member_name", "range", "formula_now", "start", "end", "monthly")
+    list_filter = ("range", "end_reason", "channel")
+    search_fields = (
+        "number",
+        "member__last_name",
+        "member__first_name",
+        "affiliations__person__last_name",
+        "affiliations__person__first_name",
+    )
+    list_select_related = ("member",)
+    ordering = ("number",)
+    change_form_template = "admin/members/adhesion/change_form.html"
+    inlines = (AffiliationInline, FormulaInline, DocumentInline, EventInline)
+    readonly_fields = (
+        "number",
+        "offer",
+        "range",
+        "member",
+        "channel",
+        "signed_on",
+        "file_sent_on",
+        "wished_start",
+        "previous_cover_ends",
+        "start",
+        "end",
+        "end_reason",
+        "end_notified_on",
+        "refund_display",
+        "refund_by",
+        "monthly",
+        "computed_dates",
+    )
+    fieldsets = (
+        ("Adhésion", {"fields": ("number", "member", "offer", "range", "channel", "monthly")}),
+        (
+            "Dates (calculées par le règlement)",
+            {"fields": ("computed_dates",)},
+        ),
+        (
+            "Faits enregistrés",
+            {
+                "fields": (
+                    ("signed_on", "file_sent_on", "wished_start", "previous_cover_ends"),
+                    ("start", "end", "end_reason", "end_notified_on"),
+                    ("refund_display", "refund_by"),
+                    ("paid_until", "up_to_date", "payroll_deduction"),
+                    ("agent_service_entry", "agent_last_reference_cover_end"),
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Adhesion]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("member")
+            .prefetch_related("formula_periods")
+        )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
+    ) -> Any:
+        if obj is None:
+            kw["form"] = AdhesionCreateForm
+            kw["fields"] = None
+        return super().get_form(request, obj, change=change, **kw)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return (
+                (
+                    "Conditions d'adhésion",
+                    {
+                        "fields": (
+                            "member",
+                            "range",
+                            "links",
+                            "amo_affiliated",
+                            "mandatory_collective_cover",
+                            "debt_to_mutual",
+                            "higher_education",
+                        )
+                    },
+                ),
+                (
+                    "Bulletin d'adhésion",
+                    {
+                        "fields": (
+                            "formula",
+                            "channel",
+                            "signed_on",
+                            "file_sent_on",
+                            "wished_start",
+                            "previous_cover_ends",
+                            "paid_until",
+                            "payroll_deduction",
+                            "agent_service_entry",
+                            "agent_last_reference_cover_end",
+                        )
+                    },
+                ),
+            )
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else self.readonly_fields
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        return () if obj is None else self.inlines
+
+    def save_model(self, request: HttpRequest, obj: Adhesion, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            if form.changed_data:
+                labels = [str(form.fields[f].label) for f in form.changed_data]
+                values = {f: form.cleaned_data.get(f) for f in form.changed_data}
+                services.log(
+                    obj,
+                    EventKind.CHANGE,
+                    "Modifié : " + ", ".join(labels),
+                    request.user,
+                    **{
+                        k: v if isinstance(v, dt.date | bool | int | str) or v is None else str(v)
+                        for k, v in values.items()
+                    },
+                )
+            return
+        offer = services.offer_for()
+        eff = form.effective
+        obj.offer = offer.id
+        obj.start = eff.date
+        obj.number = next_number(eff.date.year)
+        super().save_model(request, obj, form, change)
+        FormulaPeriod.objects.create(
+            adhesion=obj, formula=form.cleaned_data["formula"], start=obj.start
+        )
+        monthly, note = services.monthly_contribution(obj, form.cleaned_data["formula"], obj.start)
+        obj.monthly_cents = monthly
+        obj.save(update_fields=["monthly_cents"])
+        services.log(
+            obj,
+            EventKind.ADHESION,
+            f"Adhésion enregistrée, effet le {obj.start:%d/%m/%Y} ; cotisation : {note}",
+            request.user,
+            (*form.eligibility.steps, *eff.steps),
+        )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        instances = formset.save(commit=False)
+        for inst in instances:
+            inst.save()
+            if isinstance(inst, Document):
+                services.log(
+                    inst.adhesion,
+                    EventKind.DOCUMENT,
+                    f"Justificatif reçu le {inst.received_on:%d/%m/%Y} : {inst.get_kind_display()}",
+                    request.user,
+                )
+        formset.save_m2m()
+
+    @admin.display(description="membre participant", ordering="member__last_name")
+    def member_name(self, obj: Adhesion) -> str:
+        return f"{obj.member.last_name.upper()} {obj.member.first_name}"
+
+    @admin.display(description="formule")
+    def formula_now(self, obj: Adhesion) -> str:
+        p = obj.current_formula()
+        return p.formula if p else "—"
+
+    @admin.display(description="cotisation mensuelle")
+    def monthly(self, obj: Adhesion) -> str:
+        return format_euros(obj.monthly_cents) if obj.monthly_cents is not None else "non calculée"
+
+    @admin.display(description="remboursement")
+    def refund_display(self, obj: Adhesion) -> str:
+        return format_euros(obj.refund_cents) if obj.refund_cents is not None else "—"
+
+    @admin.display(description="dates calculées")
+    def computed_dates(self, obj: Adhesion) -> str:
+        today = timezone.localdate()
+        lines = services.computed_dates(obj, today)
+        rows = format_html_join(
+            "",
+            "<tr><th style='width:30%'>{}</th>"
+            "<td><strong>{}</strong><br><small>{}</small></td></tr>",
+            (
+                (
+                    line.label,
+                    line.value,
+                    " · ".join(f"{s.rule} [{s.source}]" for s in line.steps),
+                )
+                for line in lines
+            ),
+        )
+        return format_html(
+            "<p>Calculées le {} par les règles du règlement.</p><table>{}</table>",
+            f"{today:%d/%m/%Y}",
+            rows,
+        )
+
+    # --- the acts ---------------------------------------------------------------------
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/ayant-droit/",
+                wrap(self.dependant_view),
+                name="members_adhesion_dependant",
+            ),
+            path("<int:pk>/formule/", wrap(self.formula_view), name="members_adhesion_formula"),
+            path(
+                "<int:pk>/resiliation/",
+                wrap(self.termination_view),
+                name="members_adhesion_termination",
+            ),
+            path("<int:pk>/deces/", wrap(self.death_view), name="members_adhesion_death"),
+            *super().get_urls(),
+        ]
+
+    def _act(
+        self,
+        request: HttpRequest,
+        pk: int,
+        form_class: type[forms.Form],
+        title: str,
+        run: Any,
+        **form_kw: Any,
+    ) -> HttpResponse:
+        adhesion = get_object_or_404(Adhesion.objects.select_related("member"), pk=pk)
+        if not self.has_change_permission(request, adhesion):
+            return HttpResponse(status=403)
+        form = form_class(request.POST or None, **form_kw)
+        if request.method == "POST" and form.is_valid():
+            try:
+                outcome = run(adhesion, form.cleaned_data, request.user)
+            except Refused as exc:
+                form.add_error(
+                    None, f"Refusé : {exc.message}" + (f" — {exc.source}" if exc.source else "")
+                )
+            else:
+                messages.success(request, outcome.message)
+                return HttpResponseRedirect(
+                    reverse("admin:members_adhesion_change", args=[adhesion.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title} — {adhesion}",
+            "adhesion": adhesion,
+            "form": form,
+            "opts": self.model._meta,
+            "back": reverse("admin:members_adhesion_change", args=[adhesion.pk]),
+        }
+        return TemplateResponse(request, "admin/members/adhesion/act.html", context)
+
+    def dependant_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        def run(a: Adhesion, d: dict[str, Any], user: Any) -> services.Outcome:
+            event = d["event"] or None
+            event_date = d["event_date"] or (d["birth_date"] if event == "birth" else None)
+            person = Person(
+                first_name=d["first_name"], last_name=d["last_name"], birth_date=d["birth_date"]
+            )
+            return services.add_dependant(
+                a,
+                person=person,
+                role=d["role"],
+                received_on=d["received_on"],
+                event=event,
+                event_date=event_date,
+                proof=d["proof"],
+                disabled=d["disabled"],
+                actor=user,
+            )
+
+        return self._act(request, pk, DependantForm, "Ajouter un ayant droit", run)
+
+    def formula_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        a = get_object_or_404(Adhesion, pk=pk)
+        formulas = services.offer_for(a).ranges[a.range].formulas  # type: ignore[index]
+
+        def run(a: Adhesion, d: dict[str, Any], user: Any) -> services.Outcome:
+            return services.change_formula(
+                a, new=d["new"], requested_on=d["requested_on"], actor=user
+            )
+
+        return self._act(request, pk, FormulaForm, "Changer de formule", run, formulas=formulas)
+
+    def termination_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        def run(a: Adhesion, d: dict[str, Any], user: Any) -> services.Outcome:
+            return services.terminate(
+                a,
+                kind=d["kind"],
+                received_on=d["received_on"],
+                event_date=d["event_date"],
+                notice_sent_on=d["notice_sent_on"],
+                actor=user,
+            )
+
+        return self._act(request, pk, TerminationForm, "Enregistrer une résiliation", run)
+
+    def death_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        def run(a: Adhesion, d: dict[str, Any], user: Any) -> services.Outcome:
+            return services.terminate(
+                a,
+                kind="death",
+                received_on=d["received_on"],
+                event_date=d["death_date"],
+                actor=user,
+            )
+
+        return self._act(request, pk, DeathForm, "Enregistrer un décès", run)
+
+
+def next_number(year: int) -> str:
+    prefix = f"GR{year % 100:02d}-"
+    last = (
+        Adhesion.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{n:06d}"
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("last_name", "first_name", "birth_date", "city")
+    search_fields = ("last_name", "first_name", "email")
+    ordering = ("last_name", "first_name")
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("at", "adhesion", "actor", "kind", "summary")
+    list_filter = ("kind",)
+    search_fields = ("adhesion__number", "summary")
+    list_select_related = ("adhesion__member", "actor")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

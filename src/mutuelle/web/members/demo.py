@@ -1,0 +1,566 @@
+"""A deterministic demonstration population: a few thousand households across the four ranges.
+
+Every date is computed by the core (effective dates, dependants' ends by age, formula
+changes, terminations) and every contribution by the pricing engine, exactly as the back
+office would; rows are written with ``bulk_create`` in batches. The same seed gives the same
+population. One family is always there for a first visit: the MARTIN household (see README).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from mutuelle import membership as core
+from mutuelle.dates import add_months, add_years
+from mutuelle.membership import Refused
+from mutuelle.offers.model import Offer
+from mutuelle.web.members import services
+from mutuelle.web.members.enums import Channel, DocumentKind, EndReason, EventKind, Proof, Role
+from mutuelle.web.members.models import (
+    Adhesion,
+    Affiliation,
+    Document,
+    Event,
+    FormulaPeriod,
+    Person,
+)
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo-mutuelle-2025"
+
+FIRST = [
+    "Camille",
+    "Léa",
+    "Manon",
+    "Chloé",
+    "Inès",
+    "Jade",
+    "Louise",
+    "Emma",
+    "Alice",
+    "Lina",
+    "Sarah",
+    "Zoé",
+    "Juliette",
+    "Nora",
+    "Yasmine",
+    "Lucas",
+    "Hugo",
+    "Louis",
+    "Gabriel",
+    "Arthur",
+    "Jules",
+    "Nathan",
+    "Adam",
+    "Karim",
+    "Mathis",
+    "Théo",
+    "Noé",
+    "Samir",
+    "Paul",
+    "Malik",
+]
+LAST = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guerin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "Francois",
+    "Legrand",
+    "Gauthier",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Benali",
+    "Haddad",
+    "Nguyen",
+    "Diallo",
+    "Lopez",
+    "Fontaine",
+    "Chabert",
+    "Vial",
+    "Bonnet",
+]
+STREETS = (
+    "cours Berriat",
+    "avenue Alsace-Lorraine",
+    "rue Très-Cloîtres",
+    "quai Perrière",
+    "avenue Jean-Perrot",
+    "rue Saint-Laurent",
+    "boulevard Gambetta",
+    "place Notre-Dame",
+)
+
+
+@dataclass
+class _Household:
+    adhesion: Adhesion
+    member: Person
+    formula: str
+    dependants: list[tuple[Person, Affiliation]] = field(default_factory=list)
+    periods: list[FormulaPeriod] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    events: list[tuple[str, str, dict[str, object]]] = field(default_factory=list)
+
+
+def _date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
+    return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
+
+
+def _person(rng: random.Random, last: str, birth: dt.date) -> Person:
+    return Person(
+        last_name=last,
+        first_name=rng.choice(FIRST),
+        birth_date=birth,
+        address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+        postcode="38000",
+        city="Grenoble",
+        email=f"{last.lower()}.{rng.randint(1, 999)}@exemple.fr",
+    )
+
+
+def _build(rng: random.Random, offer: Offer, n: int, today: dt.date, number: int) -> _Household:
+    rid = rng.choices(["residents", "students", "agents", "tns"], weights=[60, 12, 15, 13])[0]
+    r = offer.ranges[rid]  # type: ignore[index]
+    last = rng.choice(LAST)
+    if rid == "students":
+        birth = _date(rng, dt.date(1998, 1, 1), dt.date(2006, 12, 31))
+    elif rid == "agents":
+        birth = _date(rng, dt.date(1962, 1, 1), dt.date(2000, 12, 31))
+    else:
+        birth = _date(rng, dt.date(1940, 1, 1), dt.date(2004, 12, 31))
+    member = _person(rng, last, birth)
+    wished = _date(rng, dt.date(2025, 2, 1), min(today, dt.date(2026, 10, 1))).replace(day=1)
+    signed = wished - dt.timedelta(days=rng.randint(0, 25))
+    sent = signed + dt.timedelta(days=rng.choice([0, 1, 2, 3, 5, 10, 20]))
+    eff = core.effective_date(offer, rid, file_sent_on=sent, wished=wished)
+    start = eff.date
+    formula = rng.choices(r.formulas, weights=[3, 5, 6, 3, 2, 1, 1][: len(r.formulas)])[0]
+    a = Adhesion(
+        number=f"GR{start.year % 100:02d}-{number:06d}",
+        offer=offer.id,
+        range=rid,
+        channel=rng.choices([c.value for c in Channel], weights=[55, 30, 3, 10, 2])[0],
+        signed_on=signed,
+        file_sent_on=sent,
+        wished_start=wished,
+        start=start,
+        payroll_deduction=rid == "agents" and rng.random() < 0.6,
+        up_to_date=rng.random() > 0.04,
+    )
+    if rid == "agents":
+        a.agent_service_entry = _date(rng, dt.date(2012, 1, 1), dt.date(2024, 12, 31))
+        a.agent_last_reference_cover_end = start - dt.timedelta(days=rng.randint(1, 200))
+    hh = _Household(a, member, formula)
+    hh.events.append(
+        (
+            EventKind.ADHESION,
+            f"Adhésion enregistrée, effet le {start:%d/%m/%Y}.",
+            {"rules": services.steps_data(eff.steps)},
+        )
+    )
+    for kind in (DocumentKind.IDENTITY, DocumentKind.AMO_ATTESTATION, DocumentKind.RIB):
+        hh.documents.append(Document(kind=kind, received_on=sent))
+    if rid == "students":
+        hh.documents.append(Document(kind=DocumentKind.STUDENT_CERTIFICATE, received_on=sent))
+    if rid == "agents":
+        hh.documents.append(Document(kind=DocumentKind.AGENT_CERTIFICATE, received_on=sent))
+
+    if rid != "students":
+        if rng.random() < 0.45:
+            sp_birth = _date(
+                rng, add_years(birth, -6), min(add_years(birth, 6), dt.date(2006, 1, 1))
+            )
+            _affiliate(rng, offer, hh, Role.SPOUSE, _person(rng, last, sp_birth), start, None)
+        n_children = rng.choices([0, 1, 2, 3, 4], weights=[45, 22, 20, 9, 4])[0]
+        young_parent = add_years(birth, 20)
+        for _ in range(n_children):
+            lo, hi = max(young_parent, dt.date(1998, 1, 1)), min(today, add_years(birth, 45))
+            if hi < lo:
+                break
+            c_birth = _date(rng, lo, hi)
+            later = c_birth > start
+            _affiliate(
+                rng,
+                offer,
+                hh,
+                Role.CHILD,
+                _person(rng, last, c_birth),
+                start,
+                c_birth if later else None,
+            )
+    return hh
+
+
+def _affiliate(
+    rng: random.Random,
+    offer: Offer,
+    hh: _Household,
+    role: str,
+    person: Person,
+    member_start: dt.date,
+    birth_after_start: dt.date | None,
+) -> None:
+    rid = hh.adhesion.range
+    proof = ""
+    if role == Role.CHILD and core.age_limit_end(
+        offer, rid, core.Dependant("child", person.birth_date)
+    ):
+        age_jan = member_start.year - person.birth_date.year
+        if age_jan >= 21:
+            proof = rng.choice([p.value for p in Proof])
+    dep = core.Dependant(
+        "spouse" if role == Role.SPOUSE else "child", person.birth_date, proof or None
+    )
+    if birth_after_start is not None:
+        received = birth_after_start + dt.timedelta(days=rng.randint(3, 75))
+        start = core.dependant_start(
+            offer,
+            rid,
+            member_start=member_start,
+            received_on=received,
+            event="birth",
+            event_date=birth_after_start,
+        )
+    else:
+        received = hh.adhesion.file_sent_on
+        start = core.dependant_start(
+            offer, rid, member_start=member_start, received_on=received, with_adhesion=True
+        )
+    try:
+        core.check_dependant(offer, rid, dep, start.date)
+    except Refused:
+        return  # too old to be a dependant: not in the household
+    end = core.age_limit_end(offer, rid, dep)
+    aff = Affiliation(
+        role=role,
+        proof=proof,
+        requested_on=received,
+        start=start.date,
+        end=end.date if end else None,
+        end_reason=EndReason.AGE if end else "",
+    )
+    hh.dependants.append((person, aff))
+    hh.documents.append(Document(kind=DocumentKind.AMO_ATTESTATION, received_on=received))
+    if role == Role.SPOUSE:
+        hh.documents.append(Document(kind=DocumentKind.SPOUSE_PROOF, received_on=received))
+    if birth_after_start:
+        hh.documents.append(Document(kind=DocumentKind.BIRTH_CERTIFICATE, received_on=received))
+        hh.events.append(
+            (
+                EventKind.DEPENDANT_ADDED,
+                f"Naissance : enfant couvert à partir du {start.date:%d/%m/%Y}.",
+                {"rules": services.steps_data(start.steps)},
+            )
+        )
+
+
+def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date) -> None:
+    """Formula history, an occasional termination, contributions and payments."""
+    a = hh.adhesion
+    rid = a.range
+    hh.periods.append(FormulaPeriod(formula=hh.formula, start=a.start))
+    r = offer.ranges[rid]  # type: ignore[index]
+    if rng.random() < 0.15:
+        idx = r.formulas.index(hh.formula)
+        new = (
+            r.formulas[min(idx + 1, len(r.formulas) - 1)]
+            if rng.random() < 0.6
+            else r.formulas[max(idx - 1, 0)]
+        )
+        if new != hh.formula:
+            asked = _date(rng, a.start, today)
+            d = core.formula_change(
+                offer,
+                rid,
+                current=hh.formula,
+                current_since=a.start,
+                adhesion_start=a.start,
+                new=new,
+                requested_on=asked,
+                up_to_date=a.up_to_date,
+            )
+            if d.allowed and d.effective_on and d.effective_on <= add_months(today, 2):
+                hh.periods[-1].end = d.effective_on - dt.timedelta(days=1)
+                hh.periods.append(
+                    FormulaPeriod(formula=new, start=d.effective_on, requested_on=asked)
+                )
+                hh.events.append(
+                    (
+                        EventKind.FORMULA_CHANGED,
+                        f"Changement de formule {hh.formula} → {new} : effet le "
+                        f"{d.effective_on:%d/%m/%Y}.",
+                        {"rules": services.steps_data(d.steps)},
+                    )
+                )
+    a.paid_until = (
+        dt.date(today.year, 12, 31)
+        if rng.random() < 0.2
+        else today.replace(day=1) - dt.timedelta(days=1)
+    )
+    if a.paid_until < a.start:
+        a.paid_until = None
+    if rng.random() < 0.06:
+        received = _date(rng, a.start, today)
+        t, _ = core.member_termination(
+            offer, rid, received_on=received, adhesion_start=a.start, signed_on=a.signed_on
+        )
+        if t.last_covered_day < today:
+            a.end, a.end_reason, a.end_notified_on = t.last_covered_day, t.path, received
+            a.refund_by = t.refund_by
+            hh.events.append(
+                (
+                    EventKind.TERMINATED,
+                    f"{t.label.capitalize()} : dernier jour couvert "
+                    f"le {t.last_covered_day:%d/%m/%Y}.",
+                    {"rules": services.steps_data(t.steps)},
+                )
+            )
+            for p in hh.periods:
+                if p.end is None or p.end > a.end:
+                    p.end = a.end
+            hh.periods = [p for p in hh.periods if p.start <= a.end]
+            for _, aff in hh.dependants:
+                if aff.end is None or aff.end > a.end:
+                    aff.end, aff.end_reason = a.end, EndReason.ADHESION_END
+            hh.dependants = [(p, f) for p, f in hh.dependants if f.start <= a.end]
+
+
+def _monthly(offer: Offer, hh: _Household, today: dt.date) -> None:
+    a = hh.adhesion
+    on = a.end if a.end is not None else max(a.start, today)
+    periods = [p for p in hh.periods if p.start <= on]
+    formula = periods[-1].formula if periods else hh.formula
+    from mutuelle.pricing import Household, Member, QuoteRefused, quote
+    from mutuelle.pricing.engine import FormulaQuote
+    from mutuelle.pricing.household import AgentFacts
+
+    members = [
+        Member(
+            "adherent",
+            hh.member.birth_date,
+            0,
+            agent=AgentFacts(a.agent_service_entry, a.agent_last_reference_cover_end)
+            if a.range == "agents"
+            else None,
+        )
+    ]
+    for i, (p, aff) in enumerate(hh.dependants, start=1):
+        if aff.start <= on and (aff.end is None or aff.end >= on):
+            members.append(
+                Member(
+                    "spouse" if aff.role == Role.SPOUSE else "child",
+                    p.birth_date,
+                    i,
+                    proof=aff.proof or None,
+                    disabled=aff.disabled,
+                )
+            )  # type: ignore[arg-type]
+    try:
+        q = quote(offer, Household(a.range, on, tuple(members)), formula)  # type: ignore[arg-type]
+    except QuoteRefused:
+        return
+    f = q.formulas[0]
+    if isinstance(f, FormulaQuote):
+        a.monthly_cents = f.monthly_cents
+        if a.end is not None and a.paid_until is not None and a.paid_until > a.end:
+            a.refund_cents = core.due_for_period(
+                f.monthly_cents, a.end + dt.timedelta(days=1), a.paid_until
+            )
+
+
+def _martin(offer: Offer) -> _Household:
+    """The family of the README's first visit: Claire MARTIN, resident since 1 January 2025 in
+    Belledonne, in Vanoise since 1 January 2026 (her first change), her spouse and their son.
+    A downgrade asked now is too early (24 months in Vanoise); a termination asked now ends
+    one month after reception (more than one year of membership) with a refund date."""
+    a = Adhesion(
+        number="GR25-000001",
+        offer=offer.id,
+        range="residents",
+        channel=Channel.AGENCY,
+        signed_on=dt.date(2024, 12, 10),
+        file_sent_on=dt.date(2024, 12, 12),
+        wished_start=dt.date(2025, 1, 1),
+        start=dt.date(2025, 1, 1),
+        paid_until=dt.date(2026, 12, 31),
+    )
+    member = Person(
+        last_name="Martin",
+        first_name="Claire",
+        birth_date=dt.date(1990, 6, 15),
+        address="12 cours Berriat",
+        postcode="38000",
+        city="Grenoble",
+        email="claire.martin@exemple.fr",
+    )
+    hh = _Household(a, member, "Vanoise")
+    hh.events.append((EventKind.ADHESION, "Adhésion enregistrée, effet le 01/01/2025.", {}))
+    for kind in (DocumentKind.IDENTITY, DocumentKind.AMO_ATTESTATION, DocumentKind.RIB):
+        hh.documents.append(Document(kind=kind, received_on=a.file_sent_on))
+    for first, birth, role in (
+        ("Karim", dt.date(1988, 9, 10), Role.SPOUSE),
+        ("Noé", dt.date(2019, 4, 2), Role.CHILD),
+    ):
+        p = Person(last_name="Martin", first_name=first, birth_date=birth, city="Grenoble")
+        dep = core.Dependant("spouse" if role == Role.SPOUSE else "child", birth)
+        end = core.age_limit_end(offer, "residents", dep)
+        hh.dependants.append(
+            (
+                p,
+                Affiliation(
+                    role=role,
+                    requested_on=a.file_sent_on,
+                    start=a.start,
+                    end=end.date if end else None,
+                    end_reason=EndReason.AGE if end else "",
+                ),
+            )
+        )
+    change = core.formula_change(
+        offer,
+        "residents",
+        current="Belledonne",
+        current_since=a.start,
+        adhesion_start=a.start,
+        new="Vanoise",
+        requested_on=dt.date(2025, 11, 15),
+        up_to_date=True,
+    )
+    assert change.allowed and change.effective_on == dt.date(2026, 1, 1)
+    hh.periods.append(FormulaPeriod(formula="Belledonne", start=a.start, end=dt.date(2025, 12, 31)))
+    hh.periods.append(
+        FormulaPeriod(
+            formula="Vanoise", start=dt.date(2026, 1, 1), requested_on=dt.date(2025, 11, 15)
+        )
+    )
+    hh.events.append(
+        (
+            EventKind.FORMULA_CHANGED,
+            "Changement de formule Belledonne → Vanoise : effet le 01/01/2026.",
+            {"rules": services.steps_data(change.steps)},
+        )
+    )
+    return hh
+
+
+def build_population(
+    offer: Offer,
+    households: int,
+    seed: int,
+    today: dt.date,
+    progress: Callable[[str], None] = lambda s: None,
+) -> list[_Household]:
+    """The households, computed by the core, not yet written (same seed → same population)."""
+    rng = random.Random(seed)
+    built: list[_Household] = [_martin(offer)]
+    for i in range(households - 1):
+        hh = _build(rng, offer, households, today, i + 2)
+        _lifecycle(rng, offer, hh, today)
+        built.append(hh)
+        if (i + 2) % 500 == 0:
+            progress(f"  {i + 2}/{households} foyers calculés…")
+    for hh in built:
+        _monthly(offer, hh, today)
+    return built
+
+
+def load_demo(
+    offer: Offer,
+    households: int = 3000,
+    seed: int = 2025,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
+) -> dict[str, int]:
+    """Fill an empty database; returns the counts written."""
+    if Adhesion.objects.exists():
+        raise RuntimeError(
+            "la base contient déjà des adhésions : données de démonstration non chargées"
+        )
+    today = today or dt.date.today()
+    built = build_population(offer, households, seed, today, progress)
+    progress(f"  {households}/{households} foyers calculés ; écriture en base…")
+    counts = _write(built)
+    User = get_user_model()
+    if not User.objects.filter(username=DEMO_USER).exists():
+        User.objects.create_superuser(DEMO_USER, "demo@exemple.fr", DEMO_PASSWORD)
+    return counts
+
+
+def _write(built: list[_Household], batch: int = 1000) -> dict[str, int]:
+    with transaction.atomic():
+        persons = [hh.member for hh in built] + [p for hh in built for p, _ in hh.dependants]
+        Person.objects.bulk_create(persons, batch_size=batch)
+        for hh in built:
+            hh.adhesion.member = hh.member
+        Adhesion.objects.bulk_create([hh.adhesion for hh in built], batch_size=batch)
+        affs, periods, docs, events = [], [], [], []
+        for hh in built:
+            for p, aff in hh.dependants:
+                aff.adhesion, aff.person = hh.adhesion, p
+                affs.append(aff)
+            for fp in hh.periods:
+                fp.adhesion = hh.adhesion
+                periods.append(fp)
+            for d in hh.documents:
+                d.adhesion = hh.adhesion
+                docs.append(d)
+            for kind, summary, data in hh.events:
+                events.append(
+                    Event(
+                        adhesion=hh.adhesion,
+                        kind=kind,
+                        summary=summary,
+                        data={**data, "demo": True},
+                    )
+                )
+        Affiliation.objects.bulk_create(affs, batch_size=batch)
+        FormulaPeriod.objects.bulk_create(periods, batch_size=batch)
+        Document.objects.bulk_create(docs, batch_size=batch)
+        Event.objects.bulk_create(events, batch_size=batch)
+    return {
+        "households": len(built),
+        "persons": len(persons),
+        "dependants": len(affs),
+        "formula_periods": len(periods),
+        "documents": len(docs),
+        "events": len(events),
+    }

@@ -1,0 +1,15 @@
+"""URL map: the back office (Django admin in French) under ``/gestion/``, the public site at the
+root (namespace ``public``), the JSON API under ``/api/`` (namespace ``api``)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Mutuelle communale — gestion des adhésions"
+admin.site.site_title = "Mutuelle communale"
+admin.site.index_title = "Back office de la Mutuelle"
+
+urlpatterns = [
+    path("gestion/", admin.site.urls),
+    path("api/", include("mutuelle.web.api.urls")),
+    path("", include("mutuelle.web.public.urls")),
+]
