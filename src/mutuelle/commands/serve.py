@@ -58,5 +58,6 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if args.check:
         return 0
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    # --insecure: serve the static files with DEBUG off (no debug page for visitors).
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, insecure_serving=True)
     return 0

@@ -1,5 +1,6 @@
 """URL map: the back office (Django admin in French) under ``/gestion/``, the public site at the
-root (namespace ``public``), the JSON API under ``/api/`` (namespace ``api``)."""
+root (namespace ``public``), the JSON API under ``/api/`` (namespace ``api``, OpenAPI schema at
+``/api/openapi.json``, documentation at ``/api/docs``)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -13,3 +14,6 @@ urlpatterns = [
     path("api/", include("mutuelle.web.api.urls")),
     path("", include("mutuelle.web.public.urls")),
 ]
+
+handler404 = "mutuelle.web.public.views.not_found"
+handler500 = "mutuelle.web.public.views.server_error"

@@ -10,6 +10,33 @@ class RangeChoice(models.TextChoices):
     TNS = "tns", "Travailleur-euses non salarié-es (TNS)"
 
 
+class AdhesionStatus(models.TextChoices):
+    """An online request (issue 5) is *pending* until staff check it and the justificatifs;
+    every adhesion recorded by staff, and every validated request, is *active*."""
+
+    PENDING = "pending", "Demande en ligne à instruire"
+    ACTIVE = "active", "Adhésion enregistrée"
+
+
+class PaymentMode(models.TextChoices):
+    """Règlement particuliers and agents III-2-2 / Cotisations 2-2 (seed l. 2795, 4116):
+    « virement, prélèvement, carte bancaire, chèque, espèces »; agents: payroll deduction where
+    the employer provides it (l. 4077); TNS: direct debit with a SEPA mandate (art. 4.2, l. 4881).
+    """
+
+    DIRECT_DEBIT = "direct_debit", "Prélèvement SEPA"
+    TRANSFER = "transfer", "Virement"
+    CARD = "card", "Carte bancaire"
+    CHEQUE = "cheque", "Chèque"
+    CASH = "cash", "Espèces"
+    PAYROLL = "payroll", "Précompte sur le salaire (agents)"
+
+
+class PaymentFrequency(models.TextChoices):
+    MONTHLY = "monthly", "Chaque mois"
+    ANNUAL = "annual", "Une fois par an"
+
+
 class Channel(models.TextChoices):
     AGENCY = "agency", "En agence de la Mutuelle"
     DISTANCE = "distance", "Vente à distance"
@@ -84,4 +111,6 @@ class EventKind(models.TextChoices):
     TERMINATED = "terminated", "Cessation enregistrée"
     TERMINATION_REFUSED = "termination_refused", "Résiliation refusée"
     DOCUMENT = "document", "Justificatif reçu"
+    REQUEST = "request", "Demande d'adhésion en ligne"
+    VALIDATED = "validated", "Demande en ligne validée"
     CHANGE = "change", "Modification"

@@ -16,10 +16,13 @@ from django.db import models
 from django.db.models import Q
 
 from mutuelle.web.members.enums import (
+    AdhesionStatus,
     Channel,
     DocumentKind,
     EndReason,
     EventKind,
+    PaymentFrequency,
+    PaymentMode,
     Proof,
     RangeChoice,
     Role,
@@ -92,6 +95,22 @@ class Adhesion(models.Model):
     agent_last_reference_cover_end = models.DateField(
         "fin de la dernière garantie de référence", null=True, blank=True
     )
+    status = models.CharField(
+        "statut",
+        max_length=10,
+        choices=AdhesionStatus.choices,
+        default=AdhesionStatus.ACTIVE,
+        db_index=True,
+    )
+    payment_mode = models.CharField(
+        "mode de paiement des cotisations", max_length=20, choices=PaymentMode.choices, blank=True
+    )
+    payment_frequency = models.CharField(
+        "fréquence de paiement", max_length=10, choices=PaymentFrequency.choices, blank=True
+    )
+    iban = models.CharField("IBAN (vérifié)", max_length=34, blank=True)
+    account_holder = models.CharField("titulaire du compte", max_length=140, blank=True)
+    consent_at = models.DateTimeField("consentements donnés le", null=True, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     class Meta:
@@ -184,6 +203,10 @@ class Document(models.Model):
     kind = models.CharField("pièce", max_length=30, choices=DocumentKind.choices)
     received_on = models.DateField("reçue le")
     note = models.CharField("remarque", max_length=200, blank=True)
+    # A file sent with an online request (kept outside any served folder; staff open it from
+    # the back office). Paper documents have none.
+    file = models.FileField("fichier", upload_to="demandes/%Y/%m/", blank=True, max_length=200)
+    original_name = models.CharField("nom du fichier envoyé", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "justificatif reçu"

@@ -1,11 +1,388 @@
-"""Public pages (the simulator and e-adhesion come with their own issue)."""
+"""The public site, in the Mutuelle's name (convention art. 4.2: both partners' logos).
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+Journeys: simulate (every formula side by side, CSS checked first) → needs-based advice →
+ask to join (a pending adhesion, justificatifs, the bulletin as PDF); the permanences.
+What the visitor typed is kept in the session (``household``) so that the next page starts
+from it: nothing typed is lost between pages.
+"""
 
-from mutuelle.offers import latest_offer_id, load_offer
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from mutuelle.money import format_euros
+from mutuelle.pricing import QuoteRefused
+from mutuelle.web.members.enums import AdhesionStatus
+from mutuelle.web.members.models import Adhesion
+from mutuelle.web.public import charts, ratelimit, services, uploads
+from mutuelle.web.public.forms import (
+    SITUATION_SHORT,
+    AdhesionRequestForm,
+    HouseholdForm,
+    UploadForm,
+    rows_action,
+)
+from mutuelle.web.public.models import PermanencePlace, PermanenceSlot, PlaceStatus
+
+HOUSEHOLD_KEYS = (
+    "situation",
+    "start",
+    "member_birth",
+    "spouse_birth",
+    "agent_entry",
+    "agent_last_cover_end",
+    "resources",
+    "housing",
+    "housing_aid",
+    "rsa",
+    "children",
+)
+
+
+def limited(bucket: str) -> Callable[[Any], Any]:
+    """Rate-limit the POSTs of a page (``ratelimit``): over the limit, a plain page says when
+    to come back (HTTP 429), nothing is computed."""
+
+    def wrap(view: Any) -> Any:
+        @functools.wraps(view)
+        def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                v = ratelimit.hit(request, bucket)
+                if not v.allowed:
+                    response = render(
+                        request, "public/429.html", {"retry_after": v.retry_after}, status=429
+                    )
+                    response["Retry-After"] = str(v.retry_after)
+                    return response
+            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+        return run
+
+    return wrap
+
+
+def saved_household(request: HttpRequest) -> dict[str, Any]:
+    return dict(request.session.get("household", {}))
+
+
+def save_household(request: HttpRequest, data: Any) -> None:
+    kept = {k: data.get(k, "") for k in HOUSEHOLD_KEYS}
+    count = services_children(data)
+    for i in range(count):
+        for s in ("birth", "situation", "first_name", "last_name"):
+            key = f"child_{i}_{s}"
+            if key in data:
+                kept[key] = data.get(key, "")
+    kept["children"] = str(count)
+    request.session["household"] = kept
+
+
+def initial_from(data: Any) -> dict[str, Any]:
+    """Posted data as a form's initial values (a checkbox group keeps all its values)."""
+    return {k: (v if len(v) > 1 else v[0]) for k, v in data.lists() if v}
+
+
+def _keep_saved(request: HttpRequest, data: Any) -> Any:
+    """The CSS page does not ask the situation and start: keep those saved before."""
+    new = data.copy()
+    old = saved_household(request)
+    for key in ("situation", "start", "agent_entry", "agent_last_cover_end"):
+        if not new.get(key) and old.get(key):
+            new[key] = old[key]
+    return new
+
+
+def services_children(data: Any) -> int:
+    try:
+        return max(0, min(int(data.get("children", 0) or 0), 12))
+    except (TypeError, ValueError):
+        return 0
+
+
+# --- pages ---------------------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    offer = load_offer(latest_offer_id())
-    return render(request, "public/home.html", {"offer": offer})
+    offer = services.the_offer()
+    return render(request, "public/home.html", {"offer": offer, "page": "home"})
+
+
+def _household_form(request: HttpRequest, for_css: bool = False) -> tuple[HouseholdForm, bool]:
+    """The household form from the POST (or the session); True when it should be computed."""
+    if request.method == "POST":
+        changed = rows_action(request.POST)
+        if changed is not None:
+            save_household(request, changed)
+            return HouseholdForm(initial=initial_from(changed), for_css=for_css), False
+        return HouseholdForm(request.POST, for_css=for_css), True
+    return HouseholdForm(initial=saved_household(request), for_css=for_css), False
+
+
+@limited("compute")
+@require_http_methods(["GET", "POST"])
+def simulator(request: HttpRequest) -> HttpResponse:
+    offer = services.the_offer()
+    form, compute = _household_form(request)
+    context: dict[str, Any] = {"form": form, "offer": offer, "page": "simulator"}
+    if compute and form.is_valid():
+        save_household(request, request.POST)
+        d = form.cleaned_data
+        members = form.members()
+        hh = services.to_household(
+            offer,
+            d["situation"],
+            d["start"],
+            members,
+            d.get("agent_entry"),
+            d.get("agent_last_cover_end"),
+        )
+        for name, problem in services.member_problems(offer, hh, members).items():
+            form.add_error(name, problem)
+        if form.is_valid():
+            try:
+                sim = services.simulate(offer, hh)
+            except QuoteRefused as exc:
+                target = "agent_entry" if "agent" in exc.message else None
+                form.add_error(target, services.plain_refusal(exc))
+            else:
+                css = services.css_check(
+                    members,
+                    resources_cents=d.get("resources"),
+                    housing=d.get("housing") or "tenant",
+                    housing_aid_cents=d.get("housing_aid"),
+                    rsa=bool(d.get("rsa")),
+                )
+                if css is not None:
+                    services.record_orientation(request, css)
+                context.update(
+                    sim=sim,
+                    css=css,
+                    situation=SITUATION_SHORT[d["situation"]],
+                    chart=_price_chart(sim),
+                )
+    return render(request, "public/simulator.html", context, status=_status(form))
+
+
+def _status(form: Any) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def _price_chart(sim: services.Simulation) -> dict[str, Any]:
+    bars = [
+        charts.Bar(
+            label=c.formula,
+            segments=(charts.Segment(c.monthly_cents, "premium", "cotisation"),),
+            value_text=f"{format_euros(c.monthly_cents)} par mois",
+            highlight=c.cheapest,
+        )
+        for c in sim.priced
+    ]
+    return charts.bar_chart(
+        "Cotisation mensuelle du foyer, par formule", bars, [], chart_id="chart-prices"
+    )
+
+
+@limited("compute")
+@require_http_methods(["GET", "POST"])
+def css_page(request: HttpRequest) -> HttpResponse:
+    form, compute = _household_form(request, for_css=True)
+    context: dict[str, Any] = {"form": form, "page": "css"}
+    if compute and form.is_valid():
+        save_household(request, _keep_saved(request, request.POST))
+        d = form.cleaned_data
+        if d.get("resources") is None and not d.get("rsa"):
+            form.add_error(
+                "resources",
+                "Indiquez les ressources de votre foyer sur les 12 derniers mois (0 si aucune), "
+                "ou cochez la case RSA.",
+            )
+        else:
+            css = services.css_check(
+                form.members(),
+                resources_cents=d.get("resources"),
+                housing=d.get("housing") or "tenant",
+                housing_aid_cents=d.get("housing_aid"),
+                rsa=bool(d.get("rsa")),
+            )
+            if css is None:
+                form.add_error(None, "Les plafonds de la CSS ne sont pas disponibles.")
+            else:
+                services.record_orientation(request, css)
+                context["css"] = css
+    return render(request, "public/css.html", context, status=_status(form))
+
+
+def permanences(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    places = list(
+        PermanencePlace.objects.exclude(status=PlaceStatus.CLOSED).prefetch_related(
+            Prefetch("slots", queryset=PermanenceSlot.objects.order_by("weekday", "starts", "id"))
+        )
+    )
+    rows = []
+    for p in places:
+        slots = [s for s in p.slots.all() if s.current_on(today)]
+        rows.append({"place": p, "slots": slots})
+    return render(
+        request, "public/permanences.html", {"rows": rows, "page": "permanences", "today": today}
+    )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/accessibility.html", {"page": "accessibility"})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/privacy.html", {"page": "privacy"})
+
+
+# --- ask to join ---------------------------------------------------------------------------
+
+
+@limited("adhesion")
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    offer = services.the_offer()
+    formulas = services.formulas_by_range(offer)
+    context: dict[str, Any] = {"offer": offer, "page": "join", "formulas": formulas}
+    if request.method == "POST":
+        changed = rows_action(request.POST)
+        if changed is not None:
+            form = AdhesionRequestForm(initial=initial_from(changed), formulas=formulas)
+        else:
+            form = AdhesionRequestForm(request.POST, formulas=formulas)
+            if form.is_valid():
+                d = form.cleaned_data
+                members = form.members()
+                try:
+                    checked = services.check_request(offer, d, members)
+                except services.RequestRefused as exc:
+                    for name, messages in exc.errors.items():
+                        for msg in messages:
+                            form.add_error(name or None, msg)
+                else:
+                    adhesion = services.submit_request(offer, d, members, checked)
+                    mine = request.session.get("requests", [])
+                    request.session["requests"] = [*mine[-9:], adhesion.number]
+                    request.session[f"request:{adhesion.number}"] = {
+                        "documents": [
+                            {
+                                "key": n.key,
+                                "kind": n.kind,
+                                "label": n.label,
+                                "who": n.who,
+                                "why": n.why,
+                                "person_index": n.person_index,
+                            }
+                            for n in checked.documents
+                        ]
+                    }
+                    return redirect("public:request", number=adhesion.number)
+    else:
+        initial = saved_household(request)
+        if request.GET.get("formule"):
+            initial["formula"] = request.GET["formule"]
+        if request.GET.get("situation") in formulas:
+            initial["situation"] = request.GET["situation"]
+        form = AdhesionRequestForm(initial=initial, formulas=formulas)
+    context["form"] = form
+    return render(request, "public/join.html", context, status=_status(form))
+
+
+def _my_request(request: HttpRequest, number: str) -> Adhesion:
+    """A request is shown only in the session that made it (personal data)."""
+    if number not in request.session.get("requests", []):
+        raise Http404("demande inconnue dans cette session")
+    try:
+        return (
+            Adhesion.objects.select_related("member")
+            .prefetch_related("affiliations__person", "formula_periods", "documents")
+            .get(number=number, status=AdhesionStatus.PENDING)
+        )
+    except Adhesion.DoesNotExist:
+        raise Http404("demande inconnue") from None
+
+
+@limited("upload")
+@require_http_methods(["GET", "POST"])
+def request_page(request: HttpRequest, number: str) -> HttpResponse:
+    adhesion = _my_request(request, number)
+    info = request.session.get(f"request:{number}", {"documents": []})
+    needed = info["documents"]
+    received = {(d.kind, d.note) for d in adhesion.documents.all() if d.file}
+    kinds = [(n["key"], f"{n['label']} — {n['who']}") for n in needed]
+    form = UploadForm(kinds=kinds)
+    sent_ok = ""
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, kinds=kinds)
+        if form.is_valid():
+            target = next(n for n in needed if n["key"] == form.cleaned_data["kind"])
+            try:
+                uploads.attach(adhesion, target, form.cleaned_data["file"])
+            except uploads.Rejected as exc:
+                form.add_error("file", str(exc))
+            else:
+                sent_ok = f"{target['label']} ({target['who']}) : fichier bien reçu."
+                form = UploadForm(kinds=kinds)
+                received = {(d.kind, d.note) for d in adhesion.documents.all() if d.file}
+    rows = [{**n, "received": (n["kind"], uploads.note_for(n)) in received} for n in needed]
+    context = {
+        "adhesion": adhesion,
+        "documents": rows,
+        "missing": [r for r in rows if not r["received"]],
+        "form": form,
+        "sent_ok": sent_ok,
+        "page": "join",
+        "formula": adhesion.formula_periods.all()[0].formula,
+        "monthly": adhesion.monthly_cents,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "public/request.html", context, status=status)
+
+
+def request_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    from mutuelle.web.public import pdf
+
+    adhesion = _my_request(request, number)
+    info = request.session.get(f"request:{number}", {"documents": []})
+    data = pdf.bulletin_pdf(request, adhesion, info["documents"])
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="demande-{adhesion.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "public/csrf.html", {"back": request.path}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "public/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/500.html", status=500)
+
+
+def join_link(formula: str, rid: str) -> str:
+    return reverse("public:join") + f"?formule={formula}&situation={rid}"
+
+
+__all__ = ["settings"]
+
+
+def advice(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/advice.html", {"page": "advice"})

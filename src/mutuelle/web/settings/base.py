@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
     "mutuelle.web.members",
     "mutuelle.web.public",
     "mutuelle.web.api",
@@ -86,6 +87,42 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
 LOGIN_URL = "admin:login"
+
+# The public site (issue 5) --------------------------------------------------------------------
+
+# Cache: rate limits and the CSS parameters. Zero configuration: this process's memory (each
+# server process counts on its own). MUTUELLE_REDIS_URL (e.g. redis://127.0.0.1:6379/0) shares
+# the counts between processes.
+_REDIS_URL = os.environ.get("MUTUELLE_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
+        if _REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Rate limits of the public pages and API (``mutuelle.web.public.ratelimit``): requests per
+# client address and window. MUTUELLE_RATE_LIMIT_SCALE multiplies them (0 turns them off).
+MUTUELLE_RATE_LIMITS = {
+    "compute": (60, 60),  # simulator, CSS screening, needs advice, API quote/css/reimburse
+    "adhesion": (10, 3600),  # adhesion requests
+    "upload": (30, 3600),  # justificatifs
+}
+MUTUELLE_RATE_LIMIT_SCALE = float(os.environ.get("MUTUELLE_RATE_LIMIT_SCALE", "1"))
+
+# Justificatifs sent with an online request: kept on disk outside any served folder, read by
+# staff through the back office only.
+MEDIA_ROOT = DATA_DIR / "justificatifs"
+MUTUELLE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
+CSRF_FAILURE_VIEW = "mutuelle.web.public.views.csrf_failure"
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_AGE = 14 * 24 * 3600  # a visitor may come back to add justificatifs
 
 # The offer the back office works with (``mutuelle.offers``): the latest by default.
 MUTUELLE_OFFER = os.environ.get("MUTUELLE_OFFER", "")

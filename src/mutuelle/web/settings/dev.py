@@ -1,8 +1,13 @@
-"""Local use and demonstration (``mutuelle serve``): debug on, a fixed development key."""
+"""Local use and demonstration (``mutuelle serve``): a fixed development key, debug pages only
+with MUTUELLE_DEBUG=1."""
+
+import os
 
 from mutuelle.web.settings.base import *  # noqa: F403
 from mutuelle.web.settings.base import SECRET_KEY as _KEY
 
-DEBUG = True
+# Debug pages are for developers (MUTUELLE_DEBUG=1); a visitor of the demonstration never sees a
+# traceback. ``mutuelle serve`` serves the static files itself (runserver --insecure).
+DEBUG = os.environ.get("MUTUELLE_DEBUG") == "1"
 SECRET_KEY = _KEY or "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
