@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 # Each name is a module of mutuelle.commands exposing ``register(subparsers)``.
-COMMANDS: tuple[str, ...] = ("quote", "offer", "demo")
+COMMANDS: tuple[str, ...] = ("quote", "offer", "demo", "benefits", "reimburse")
 
 
 def build_parser() -> argparse.ArgumentParser:
