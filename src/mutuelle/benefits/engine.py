@@ -165,6 +165,13 @@ def _select(plan: Plan, choices: tuple[Choice, ...], ev: CareEvent) -> tuple[Cho
     return cands[0], steps
 
 
+def _accompanied_age(birth: dt.date, day: dt.date) -> bool:
+    """« enfants de moins de 16 ans ou adulte de plus de 70 ans » (docs I-22): the person
+    hospitalised is under 16, or past their 70th birthday (more than 70 years old)."""
+    age = age_on(birth, day)
+    return age < 16 or age > 70 or (age == 70 and day != add_months(birth, 840))
+
+
 def _year_key(ceiling: str, day: dt.date) -> tuple[Any, ...]:
     return (ceiling, "y", day.year)
 
@@ -336,6 +343,9 @@ def _settle(plan: Plan, cov: Coverage, ev: CareEvent, st: dict[Any, Any], seq: i
     if line.requires_adult and age < 18:
         steps.append(("adult", (age,)))
         return done(line, 0)
+    if "accompagnant" in line.rules and not _accompanied_age(cov.birth_date, day):
+        steps.append(("accompagnant_age", (age,)))
+        return done(line, 0)
 
     amo_eff = ev.amo_cents + ev.out_of_pathway_penalty_cents
     if ev.out_of_pathway_penalty_cents or ev.out_of_pathway_overrun_cents:
@@ -406,6 +416,12 @@ def _settle(plan: Plan, cov: Coverage, ev: CareEvent, st: dict[Any, Any], seq: i
         else:
             cap = base  # the period ceiling below sets the amount
             steps.append(("eur_period", (line.cents, base)))
+    if "dental_maitrise" in line.rules:  # « dans la limite des HLF » (Règlement 4-2)
+        if ev.price_limit_cents is None:
+            steps.append(("hlf_unknown", ()))
+        elif min(reimbursable, ev.price_limit_cents) - amo_eff < cap:
+            cap = min(reimbursable, ev.price_limit_cents) - amo_eff
+            steps.append(("hlf_cap", (ev.price_limit_cents, amo_eff, cap)))
     pay = max(0, min(base, cap))
 
     # counters of items (implants) and of claims (one sports activity a year)

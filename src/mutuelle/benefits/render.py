@@ -133,6 +133,13 @@ _STEPS: dict[str, tuple[Callable[[tuple[Any, ...]], str], str | None]] = {
         lambda a: f"Lieu de cure à {a[0]} km du domicile : la garantie exige plus de {a[1]} km.",
         "cure_distance",
     ),
+    "accompagnant_age": (
+        lambda a: (
+            f"Frais d'accompagnant : la personne hospitalisée a {a[0]} ans ; la garantie vise "
+            "un enfant de moins de 16 ans ou un adulte de plus de 70 ans."
+        ),
+        "accompagnant",
+    ),
     "adult": (
         lambda a: f"Forfait réservé aux adultes : le bénéficiaire a {a[0]} ans.",
         "replacement",
@@ -179,6 +186,20 @@ _STEPS: dict[str, tuple[Callable[[tuple[Any, ...]], str], str | None]] = {
     "eur_period": (
         lambda a: f"Forfait de {_e(a[0])}, AMO comprise ; frais restant après l'AMO : {_e(a[1])}.",
         "incl_amo",
+    ),
+    "hlf_unknown": (
+        lambda a: (
+            "Honoraire limite de facturation (HLF) non indiqué (price_limit_cents) : seul le "
+            "plafond du tableau est appliqué ; le dentiste est tenu de respecter l'HLF."
+        ),
+        "dental_maitrise",
+    ),
+    "hlf_cap": (
+        lambda a: (
+            f"Dans la limite de l'honoraire limite de facturation de {_e(a[0])} : "
+            f"{_e(a[0])} − AMO {_e(a[1])} = {_e(max(0, a[2]))} au plus."
+        ),
+        "dental_maitrise",
     ),
     "items_limit": (
         lambda a: f"{a[1]} implant(s) pris en charge sur {a[0]} : 3 au plus par année civile.",
