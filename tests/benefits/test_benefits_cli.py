@@ -143,3 +143,19 @@ def test_a_family_year_reads_as_a_staff_member_expects(capsys: pytest.CaptureFix
     assert "nouvelle période de 24 mois (précédente prise en charge le 01/09/2022)" in out
     assert "Chambre particulière" in out and "45,00 € par jour × 4 jour(s)" in out
     assert "Total : frais" in out and "0 refusé(s)" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "errors"),
+    [
+        ("soins-claire-belledonne.json", 0),
+        ("soins-lucas-enfant-vercors.json", 0),
+        ("soins-nadia-tns.json", 2),
+    ],
+)
+def test_the_example_claims_settle(
+    capsys: pytest.CaptureFixture[str], name: str, errors: int
+) -> None:
+    path = resources.files("mutuelle.examples") / name
+    code, out, _ = call(capsys, "reimburse", str(path), "--json")
+    assert code == 0 and json.loads(out)["totals"]["errors"] == errors

@@ -284,11 +284,14 @@ def _settle(plan: Plan, cov: Coverage, ev: CareEvent, st: dict[Any, Any], seq: i
         if plan.not_in_table == "gap":
             parts = " ; ".join(plan.missing_parts)
             raise EventError(
-                f"« {ev.benefit} » : le tableau de garanties « {plan.table_title} » ne publie pas "
-                f"cette prestation — ses parties {parts} manquent au texte de l'offre "
+                f"« {ev.benefit} » : le tableau de garanties de la gamme {plan.range_label} "
+                "n'est conservé qu'en partie et ne publie pas cette prestation. Manquent au "
+                f"texte de l'offre : {parts} "
                 f"(docs/interpretations.md {plan.not_in_table_gap}). Aucun remboursement par "
-                "analogie avec un autre tableau.",
-                f"{plan.table_short} ({plan.table_title})",
+                "analogie avec un autre tableau : il faut le tableau complet signé.",
+                f"{plan.table_short} ({plan.table_title}) — docs/interpretations.md "
+                f"{plan.not_in_table_gap} : "
+                f"{plan.interpretations.get(plan.not_in_table_gap or '', '')}",
             )
         steps.append(("not_in_table", (plan.table_title,)))
         return done(None, 0)

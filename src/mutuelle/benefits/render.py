@@ -69,9 +69,10 @@ def _periodicity_optical(a: tuple[Any, ...]) -> str:
         if renewal
         else ""
     )
+    of = "de la monture" if elem == "monture" else f"des {elem}"
     return (
-        f"Renouvellement non pris en charge : {elem} déjà pris en charge à partir du {_d(anchor)}"
-        f" ; prochaine prise en charge possible le {_d(nxt)}.{why}"
+        f"Renouvellement non pris en charge : période {of} ouverte le {_d(anchor)} ; "
+        f"prochaine prise en charge possible le {_d(nxt)}.{why}"
     )
 
 

@@ -116,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{r['label']} [{r['range']}] — {r['table']}")
         print(f"Formules : {', '.join(r['formulas'])}")
         category = None
-        for b in r["benefits"]:
+        order = list(dict.fromkeys(b["category"] for b in r["benefits"]))
+        for b in sorted(r["benefits"], key=lambda b: order.index(b["category"])):
             if b["category"] != category:
                 category = b["category"]
                 print(f"\n  {category}")
