@@ -419,3 +419,21 @@ def test_hearing_aid_class_2_capped_at_1700_euros_amo_included() -> None:
         ),
     )
     assert s.mutuelle_cents == 86000 and any(code == "hearing_cap" for code, _ in s.steps)
+
+
+def test_each_range_cites_its_own_reglement() -> None:
+    """Agents settle on the same table but their rules cite the agents' règlement (annexe 2)."""
+    ev = event("implant", billed_cents=100000, quantity=4)
+    agents = one(cover("agents", "Vercors"), ev)
+    students = one(cover("students", "Vercors", birth="2004-02-02"), ev)
+    assert agents.mutuelle_cents == students.mutuelle_cents == 45000  # 3 implants × 150 €
+    assert "Règlement agents 4-2-2 Implantologie" in plan_for("agents").rule("implant_limit").source
+    assert "l. 4347" in plan_for("agents").rule("implant_limit").source
+    assert "l. 3012" in plan_for("students").rule("implant_limit").source
+
+
+def test_settle_refuses_a_cover_the_range_cannot_have() -> None:
+    from mutuelle.benefits import settle
+
+    with pytest.raises(PlanError):
+        settle(plan_for("residents"), cover("residents", "ABR"), [])

@@ -879,6 +879,8 @@ def settle(
     change are returned in ``revised``. With ``keep_history=False`` (the benchmark's path) the
     ledger keeps only its counters, and such a late event is refused (:class:`PlanError`).
     """
+    if ledger is None or ledger.coverage != cov:
+        check_coverage(plan, cov)
     ledger = ledger or Ledger()
     batch = list(events)
     new = [((ev.date, ledger.next_seq + i), ev) for i, ev in enumerate(batch)]

@@ -56,7 +56,8 @@ def _range_data(plan: Plan) -> dict[str, Any]:
                     "section": first.section,
                     "when": when,
                     "values": {
-                        f: cl.cell_text or "(cellule vide)" for f, cl in ch.by_formula.items()
+                        f: f"(lacune du texte, {cl.gap})" if cl.gap else cl.cell_text
+                        for f, cl in ch.by_formula.items()
                     },
                     "gaps": {f: cl.gap for f, cl in ch.by_formula.items() if cl.gap},
                     "source": src,
