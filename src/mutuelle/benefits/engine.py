@@ -301,8 +301,8 @@ def _settle(plan: Plan, cov: Coverage, ev: CareEvent, st: dict[Any, Any], seq: i
     line = choice.by_formula[formula]
     if line.kind == K_GAP:
         raise EventError(
-            f"« {line.label} », formule {formula} : le texte de l'offre ne donne pas de valeur "
-            f"(cellule vide, docs/interpretations.md {line.gap} : "
+            f"« {line.label} », formule {formula} : le texte de l'offre ne donne pas de montant "
+            f"(docs/interpretations.md {line.gap} : "
             f"{plan.interpretations.get(line.gap or '', '')}) — aucun remboursement ne peut être "
             "calculé sans deviner",
             line.source,

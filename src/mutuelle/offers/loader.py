@@ -2,9 +2,8 @@
 
 An offer is ``offers/data/<offer-id>/``: ``offer.yaml`` plus ``tariffs/*.yaml`` and
 ``guarantees/*.yaml`` (the guarantee tables, and ``rules.yaml`` for the règlements' settlement
-rules). ``MUTUELLE_OFFERS_PATH`` may name
-extra folders (``:``-separated) holding offer folders, so a new town or a new year is a new
-folder of data, not new code.
+rules). ``MUTUELLE_OFFERS_PATH`` may name extra folders (``:``-separated) holding offer folders,
+so a new town or a new year is a new folder of data, not new code.
 """
 
 from __future__ import annotations
