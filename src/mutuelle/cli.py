@@ -12,7 +12,17 @@ import sys
 from collections.abc import Sequence
 
 # Each name is a module of mutuelle.commands (dashes as underscores) exposing ``register``.
-COMMANDS: tuple[str, ...] = ("quote", "offer", "demo", "css", "serve", "demo-data", "manage")
+COMMANDS: tuple[str, ...] = (
+    "quote",
+    "offer",
+    "demo",
+    "benefits",
+    "reimburse",
+    "css",
+    "serve",
+    "demo-data",
+    "manage",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,7 +22,8 @@ from mutuelle.css.loader import (
 )
 from mutuelle.css.parameters import CeilingTable, CssParameters, Figure, ParticipationBand
 from mutuelle.css.render import parameters_to_dict, result_to_dict
-from mutuelle.css.screening import VERDICT_LABELS, CssResult, Step, screen
+from mutuelle.css.screening import VERDICT_LABELS, CssResult, screen
+from mutuelle.explain import Step
 
 __all__ = [
     "HOUSING_LABELS",

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 from mutuelle.pricing.household import Role
+from mutuelle.validation import describe_validation_error
 
 Housing = Literal["tenant", "tenant_with_housing_aid", "owner", "housed_free"]
 
@@ -98,33 +99,13 @@ _FIELD_FR = {
 }
 
 
-def _describe(err: Any) -> str:
-    loc = ".".join(str(p) for p in err["loc"])
-    kind = err["type"]
-    field = str(err["loc"][-1]) if err["loc"] else ""
-    label = _FIELD_FR.get(field, loc)
-    if loc != field and field in _FIELD_FR:
-        label = f"{loc} ({_FIELD_FR[field].split(' (', 1)[-1]}"
-    if kind == "missing":
-        return f"{label} : champ obligatoire absent"
-    if kind == "extra_forbidden":
-        return f"{loc} : champ inconnu"
-    if kind == "literal_error":
-        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
-        return f"{loc} : valeur {err.get('input')!r} non reconnue (attendu : {expected})"
-    if kind.startswith("date"):
-        return f"{loc} : date invalide {err.get('input')!r} (attendu AAAA-MM-JJ)"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"{label} : nombre entier attendu (montant en centimes), reçu {err.get('input')!r}"
-    if kind == "too_short":
-        return f"{label} : au moins une personne attendue (le demandeur)"
-    if kind == "too_long":
-        return f"{label} : {MAX_MEMBERS} personnes au plus"
-    if kind == "bool_type":
-        return f"{label} : true ou false attendu, reçu {err.get('input')!r}"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal"):
-        return f"{label} : valeur {err.get('input')!r} hors limites ({err['msg']})"
-    return f"{label} : {err['msg']}"
+_SPECIAL_FR = {
+    "int_type": "nombre entier attendu (montant en centimes)",
+    "int_parsing": "nombre entier attendu (montant en centimes)",
+    "int_from_float": "nombre entier attendu (montant en centimes)",
+    "too_short": "au moins une personne attendue (le demandeur)",
+    "too_long": f"{MAX_MEMBERS} personnes au plus",
+}
 
 
 def parse_css_household(data: Any) -> CssHousehold:
@@ -134,7 +115,7 @@ def parse_css_household(data: Any) -> CssHousehold:
     try:
         raw = _HouseholdIn.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(_describe(e) for e in exc.errors()[:5])
+        details = describe_validation_error(exc, _FIELD_FR, _SPECIAL_FR)
         raise InvalidCssHousehold(f"foyer illisible — {details}") from None
     hh = CssHousehold(
         date=raw.date,

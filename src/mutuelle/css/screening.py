@@ -26,6 +26,7 @@ from typing import Literal
 from mutuelle.css.household import HOUSING_LABELS, CssHousehold, CssMember, check_household
 from mutuelle.css.parameters import CssParameters, ParticipationBand
 from mutuelle.dates import add_months, age_on
+from mutuelle.explain import Step
 from mutuelle.money import BP_PER_UNIT, apply_rate, format_euros, format_rate, mul_div_round
 
 Verdict = Literal["free", "with_participation", "not_eligible"]
@@ -57,14 +58,6 @@ SRC_RSA = (
 )
 SRC_RESOURCES_PERIOD = "regulation.md §3.4 (douze mois précédant l'avant-dernier mois) [S]"
 SRC_SCREENING = "Convention de partenariat art. 2.3 (seed l. 1917) : repérer et orienter"
-
-
-@dataclass(frozen=True)
-class Step:
-    """One rule applied, in plain French, with the source a reviewer can search."""
-
-    rule: str
-    source: str
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ Functions of (offer, range, facts, dates) → dates and decisions with their exp
 (:mod:`mutuelle.web`) loads the facts, calls these functions and stores the results.
 """
 
+from mutuelle.explain import Step
 from mutuelle.membership.adhesion import (
     RenunciationRefund,
     RenunciationWindow,
@@ -15,7 +16,7 @@ from mutuelle.membership.adhesion import (
     renunciation_refund,
     renunciation_window,
 )
-from mutuelle.membership.common import Dated, Refused, Step
+from mutuelle.membership.common import Dated, Refused
 from mutuelle.membership.common import rules_of as rules_for
 from mutuelle.membership.dependants import (
     Dependant,

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from mutuelle.dates import first_of_next_month
-from mutuelle.membership.common import Dated, Refused, Step, december_31, fr, january_1, rules_of
+from mutuelle.explain import Step
+from mutuelle.membership.common import Dated, Refused, december_31, fr, january_1, rules_of
 from mutuelle.membership.prorata import due_for_period
 from mutuelle.membership.workdays import is_working_day, next_working_day, why_not_working
 from mutuelle.money import Cents, format_euros

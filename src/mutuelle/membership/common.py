@@ -11,16 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from mutuelle.explain import Step
 from mutuelle.offers.membership_rules import MembershipRules
 from mutuelle.offers.model import Offer, Range, Source
-
-
-@dataclass(frozen=True)
-class Step:
-    """One rule applied, in plain French, with its source."""
-
-    rule: str
-    source: str
 
 
 @dataclass(frozen=True)

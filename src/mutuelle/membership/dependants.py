@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mutuelle.dates import add_months, add_years, age_on, first_of_next_month
-from mutuelle.membership.common import Dated, Refused, Step, december_31, fr, range_of, rules_of
+from mutuelle.explain import Step
+from mutuelle.membership.common import Dated, Refused, december_31, fr, range_of, rules_of
 from mutuelle.offers.model import Offer
 
 DependantRole = Literal["spouse", "child"]

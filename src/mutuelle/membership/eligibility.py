@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from mutuelle.dates import age_on
-from mutuelle.membership.common import Step, rules_of
+from mutuelle.explain import Step
+from mutuelle.membership.common import rules_of
 from mutuelle.offers.membership_rules import Link
 from mutuelle.offers.model import Offer
 

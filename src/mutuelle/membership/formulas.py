@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mutuelle.dates import add_months
-from mutuelle.membership.common import Refused, Step, fr, january_1, range_of, rules_of
+from mutuelle.explain import Step
+from mutuelle.membership.common import Refused, fr, january_1, range_of, rules_of
 from mutuelle.offers.model import Offer
 
 Direction = Literal["up", "down"]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mutuelle.dates import add_months, add_years, days_in_month, first_of_next_month
-from mutuelle.membership.common import Refused, Step, december_31, fr, rules_of
+from mutuelle.explain import Step
+from mutuelle.membership.common import Refused, december_31, fr, rules_of
 from mutuelle.membership.prorata import due_for_period
 from mutuelle.money import Cents, format_euros
 from mutuelle.offers.model import Offer

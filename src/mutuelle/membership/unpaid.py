@@ -15,7 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from mutuelle.membership.common import Refused, Step, december_31, fr, rules_of
+from mutuelle.explain import Step
+from mutuelle.membership.common import Refused, december_31, fr, rules_of
 from mutuelle.offers.model import Offer
 
 Status = Literal["active", "suspended", "terminable"]

@@ -1,9 +1,9 @@
 """Load an offer folder once, validate it, and keep it immutable.
 
-An offer is ``offers/data/<offer-id>/``: ``offer.yaml`` plus ``tariffs/*.yaml`` (and, as later
-parts of the system need them, other files the same way). ``MUTUELLE_OFFERS_PATH`` may name
-extra folders (``:``-separated) holding offer folders, so a new town or a new year is a new
-folder of data, not new code.
+An offer is ``offers/data/<offer-id>/``: ``offer.yaml`` plus ``tariffs/*.yaml`` and
+``guarantees/*.yaml`` (the guarantee tables, and ``rules.yaml`` for the règlements' settlement
+rules). ``MUTUELLE_OFFERS_PATH`` may name extra folders (``:``-separated) holding offer folders,
+so a new town or a new year is a new folder of data, not new code.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from mutuelle.offers.guarantees import GuaranteeTable, RuleBook
 from mutuelle.offers.model import Offer, TariffGrid
 
 
@@ -69,6 +70,16 @@ def load_offer(offer_id: str) -> Offer:
                 raise OfferInvalid(f"{path}: duplicate grid id {grid.id!r}")
             grids[grid.id] = grid
         raw["grids"] = grids
+        tables: dict[str, Any] = {}
+        for path in sorted((folder / "guarantees").glob("*.yaml")):
+            if path.name == "rules.yaml":
+                raw["rulebook"] = RuleBook.model_validate(_read_yaml(path))
+                continue
+            table = GuaranteeTable.model_validate(_read_yaml(path))
+            if table.id in tables:
+                raise OfferInvalid(f"{path}: duplicate guarantee table id {table.id!r}")
+            tables[table.id] = table
+        raw["guarantees"] = tables
         offer = Offer.model_validate(raw)
     except ValidationError as exc:
         raise OfferInvalid(f"offre {offer_id!r} invalide :\n{exc}") from exc

@@ -19,6 +19,7 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mutuelle.money import parse_euros
+from mutuelle.offers.guarantees import GuaranteeTable, RuleBook
 
 RangeId = Literal["residents", "students", "agents", "tns"]
 Structure = Literal["adult_child", "student", "family"]
@@ -288,6 +289,10 @@ class Offer(Frozen):
     ranges: dict[RangeId, Range]
     grids: dict[str, TariffGrid]
     interpretations: dict[str, Gap]
+    # The guarantee tables (``guarantees/*.yaml``) and the règlements' settlement rules
+    # (``guarantees/rules.yaml``); empty for an offer folder that has none yet.
+    guarantees: dict[str, GuaranteeTable] = Field(default_factory=dict)
+    rulebook: RuleBook | None = None
 
     @model_validator(mode="after")
     def _references(self) -> Offer:
@@ -342,7 +347,48 @@ class Offer(Frozen):
                 for row in table.rows:
                     if row.interpretation and row.interpretation not in self.interpretations:
                         raise ValueError(f"grid {grid.id}: unknown interpretation")
+        self._check_guarantees()
         return self
+
+    def _check_guarantees(self) -> None:
+        covered: dict[str, str] = {}
+        ranges: dict[str, Range] = {str(k): v for k, v in self.ranges.items()}
+        for tid, table in self.guarantees.items():
+            if table.id != tid:
+                raise ValueError(f"guarantee table key {tid!r} != id {table.id!r}")
+            if table.document not in self.documents:
+                raise ValueError(f"guarantee table {tid}: unknown document {table.document!r}")
+            for rid in table.ranges:
+                if rid not in ranges:
+                    raise ValueError(f"guarantee table {tid}: unknown range {rid!r}")
+                if rid in covered:
+                    raise ValueError(f"range {rid} has two guarantee tables")
+                covered[rid] = tid
+                if tuple(ranges[rid].formulas) != table.formulas:
+                    raise ValueError(f"guarantee table {tid}: formulas differ from range {rid}")
+            unknown = table.interpretations() - set(self.interpretations)
+            if unknown:
+                raise ValueError(f"guarantee table {tid}: unknown interpretations {unknown}")
+            if self.rulebook is None:
+                raise ValueError("guarantee tables need guarantees/rules.yaml")
+            for line in table.lines:
+                for rule_id in line.rules:
+                    if rule_id not in self.rulebook:
+                        raise ValueError(f"{tid} {line.id}: unknown rule {rule_id!r}")
+        if self.rulebook is not None:
+            for rule in self.rulebook.rules:
+                for doc in rule.sources:
+                    if doc not in self.documents:
+                        raise ValueError(f"rule {rule.id}: unknown document {doc!r}")
+                if rule.interpretation and rule.interpretation not in self.interpretations:
+                    raise ValueError(f"rule {rule.id}: unknown interpretation")
+
+    def guarantee_table(self, range_id: str) -> GuaranteeTable | None:
+        """The guarantee table of a range (None when the offer has none for it)."""
+        for table in self.guarantees.values():
+            if range_id in table.ranges:
+                return table
+        return None
 
     def cite(self, src: Source) -> str:
         """A sentence a reviewer can search: "Règlement particuliers III-1-3 (l. 2773)"."""

@@ -34,19 +34,12 @@ from mutuelle.dates import (
     month_starts,
     overlap_days,
 )
+from mutuelle.explain import Step
 from mutuelle.money import BP_PER_UNIT, format_euros, format_rate, mul_div_round, parse_euros
 from mutuelle.offers.model import Offer, PricingRules, Range, Source, TariffGrid, TariffRow
 from mutuelle.pricing.household import PROOF_LABELS, Household, Member
 
 # --- results ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One rule applied, in plain French, with the source a reviewer can search."""
-
-    rule: str
-    source: str
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mutuelle.validation import describe_validation_error
+
 Role = Literal["adherent", "spouse", "child"]
 RangeName = Literal["residents", "students", "agents", "tns"]
 StructureName = Literal["adult_child", "family"]
@@ -126,23 +128,6 @@ _FIELD_FR = {
 }
 
 
-def _describe(err: Any) -> str:
-    loc = ".".join(str(p) for p in err["loc"])
-    kind = err["type"]
-    field = str(err["loc"][-1]) if err["loc"] else ""
-    if kind == "missing":
-        return f"{loc} : champ obligatoire absent"
-    if kind == "extra_forbidden":
-        return f"{loc} : champ inconnu"
-    if kind == "literal_error":
-        allowed = ", ".join(str(a) for a in err.get("ctx", {}).get("expected", "").split(" or "))
-        return f"{loc} : valeur {err.get('input')!r} non reconnue (attendu : {allowed})"
-    if kind.startswith("date"):
-        return f"{loc} : date invalide {err.get('input')!r} (attendu AAAA-MM-JJ)"
-    label = _FIELD_FR.get(field, loc)
-    return f"{label} : {err['msg']}"
-
-
 def parse_household(data: Any) -> Household:
     """Read a household from decoded JSON, or raise :class:`InvalidHousehold`."""
     if not isinstance(data, dict):
@@ -150,7 +135,7 @@ def parse_household(data: Any) -> Household:
     try:
         raw = _HouseholdIn.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(_describe(e) for e in exc.errors()[:5])
+        details = describe_validation_error(exc, _FIELD_FR)
         raise InvalidHousehold(f"foyer illisible — {details}") from None
     members = tuple(
         Member(
