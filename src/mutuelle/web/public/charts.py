@@ -35,7 +35,11 @@ class Bar:
 
 
 def bar_chart(
-    title: str, bars: list[Bar], legend: list[tuple[str, str]], chart_id: str
+    title: str,
+    bars: list[Bar],
+    legend: list[tuple[str, str]],
+    chart_id: str,
+    best_label: str = "la moins chère",
 ) -> dict[str, Any]:
     top = max((sum(s.value for s in b.segments) for b in bars), default=0) or 1
     rows = []
@@ -66,7 +70,7 @@ def bar_chart(
             if len(b.segments) > 1
             else ""
         )
-        + (" — la moins chère" if b.highlight else "")
+        + (f" — {best_label}" if b.highlight else "")
         for b in bars
     )
     return {
@@ -77,4 +81,5 @@ def bar_chart(
         "height": TOP + ROW * len(bars) + 4,
         "rows": rows,
         "legend": legend,
+        "best_label": best_label,
     }

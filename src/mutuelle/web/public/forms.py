@@ -698,3 +698,57 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "— choisir —"), *kinds]
+
+
+# --- needs-based advice -------------------------------------------------------------------
+
+
+class NeedsForm(forms.Form):
+    """How many of each care, per person, in the year (typical prices, ``mutuelle.advice``)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        persons: list[tuple[str, int]],
+        needs: list[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups: list[dict[str, Any]] = []
+        for pi, (label, age) in enumerate(persons):
+            names = []
+            for need in needs:
+                if not need.applies_to(age):
+                    continue
+                name = f"q_{pi}_{need.id}"
+                self.fields[name] = forms.IntegerField(
+                    label=need.label,
+                    required=False,
+                    min_value=0,
+                    max_value=need.max_per_year,
+                    initial=0,
+                    error_messages={
+                        "invalid": "Indiquez un nombre entier (0 si aucun).",
+                        "min_value": "Le nombre ne peut pas être négatif.",
+                        "max_value": f"{need.max_per_year} au plus par an pour ce soin.",
+                    },
+                    widget=forms.NumberInput(
+                        attrs={"min": 0, "max": need.max_per_year, "inputmode": "numeric"}
+                    ),
+                )
+                names.append(name)
+            self.groups.append({"index": pi, "label": label, "age": age, "names": names})
+
+    def grouped(self) -> list[dict[str, Any]]:
+        return [{**g, "fields": [self[n] for n in g["names"]]} for g in self.groups]
+
+    def quantities(self) -> list[dict[str, int]]:
+        out: list[dict[str, int]] = []
+        for g in self.groups:
+            q: dict[str, int] = {}
+            for n in g["names"]:
+                v = self.cleaned_data.get(n) or 0
+                if v:
+                    q[n.split("_", 2)[2]] = v
+            out.append(q)
+        return out

@@ -29,6 +29,7 @@ from mutuelle.web.public.forms import (
     SITUATION_SHORT,
     AdhesionRequestForm,
     HouseholdForm,
+    NeedsForm,
     UploadForm,
     rows_action,
 )
@@ -384,5 +385,105 @@ def join_link(formula: str, rid: str) -> str:
 __all__ = ["settings"]
 
 
+# --- needs-based advice --------------------------------------------------------------------
+
+
+@limited("compute")
+@require_http_methods(["GET", "POST"])
 def advice(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/advice.html", {"page": "advice"})
+    """Step 1: the household (or the one saved by the simulator); step 2: the care expected
+    per person; the result: premium + expected out-of-pocket per formula (``mutuelle.advice``)."""
+    from mutuelle.advice import PersonNeeds, advise, load_typical_prices
+
+    offer = services.the_offer()
+    prices = load_typical_prices()
+    context: dict[str, Any] = {"page": "advice", "prices": prices}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and action != "needs":
+        hform, compute = _household_form(request)
+        if compute and hform.is_valid():
+            save_household(request, request.POST)
+            return redirect(reverse("public:advice") + "#besoins")
+        context["hform"] = hform
+        return render(request, "public/advice.html", context, status=_status(hform))
+    saved = saved_household(request)
+    hform = HouseholdForm(saved) if saved else HouseholdForm()
+    if not saved or not hform.is_valid():
+        context["hform"] = HouseholdForm(initial=saved)
+        return render(request, "public/advice.html", context)
+    d = hform.cleaned_data
+    members = hform.members()
+    hh = services.to_household(
+        offer,
+        d["situation"],
+        d["start"],
+        members,
+        d.get("agent_entry"),
+        d.get("agent_last_cover_end"),
+    )
+    year = d["start"].year
+    persons = [
+        (services.person_label(m), m["birth_date"] and year - m["birth_date"].year) for m in members
+    ]
+    needs_form = NeedsForm(
+        request.POST if action == "needs" else None,
+        persons=persons,
+        needs=list(prices.needs),
+        initial=request.session.get("needs", {}),
+    )
+    context.update(
+        needs_form=needs_form,
+        persons=persons,
+        situation=SITUATION_SHORT[d["situation"]],
+        start=d["start"],
+        year=year,
+    )
+    if action == "needs" and needs_form.is_valid():
+        request.session["needs"] = {k: v for k, v in needs_form.cleaned_data.items() if v}
+        quantities = needs_form.quantities()
+        if not any(quantities):
+            needs_form.add_error(None, "Indiquez au moins un soin prévu dans l'année.")
+        else:
+            people = [
+                PersonNeeds(label, m["birth_date"], q)
+                for (label, _), m, q in zip(persons, members, quantities, strict=True)
+            ]
+            try:
+                result = advise(offer, hh, people, prices)
+            except QuoteRefused as exc:
+                needs_form.add_error(None, services.plain_refusal(exc))
+            else:
+                css = services.css_check(
+                    members,
+                    resources_cents=d.get("resources"),
+                    housing=d.get("housing") or "tenant",
+                    housing_aid_cents=d.get("housing_aid"),
+                    rsa=bool(d.get("rsa")),
+                )
+                if css is not None:
+                    services.record_orientation(request, css)
+                context.update(result=result, css=css, chart=_advice_chart(result))
+    status = 400 if needs_form.is_bound and needs_form.errors else 200
+    return render(request, "public/advice.html", context, status=status)
+
+
+def _advice_chart(result: Any) -> dict[str, Any]:
+    bars = [
+        charts.Bar(
+            label=f.formula if f.complete else f"{f.formula} (au plus)",
+            segments=(
+                charts.Segment(f.premium_cents, "premium", "cotisation"),
+                charts.Segment(max(0, f.out_of_pocket_cents), "rest", "reste à charge"),
+            ),
+            value_text=f"{format_euros(f.total_cents)} par an",
+            highlight=f.cheapest,
+        )
+        for f in result.formulas
+    ]
+    return charts.bar_chart(
+        "Coût total de l'année par formule : cotisation + reste à charge",
+        bars,
+        [("premium", "cotisation"), ("rest", "reste à votre charge")],
+        chart_id="chart-advice",
+        best_label="le coût total le plus bas",
+    )
