@@ -235,9 +235,7 @@ def _events(
                     billed_cents=billed or 0,
                     br_cents=br,
                     amo_cents=amo,
-                    participation_forfaitaire_cents=ded
-                    if kind == "participation_forfaitaire"
-                    else 0,
+                    participation_forfaitaire_cents=pf,
                     franchise_cents=ded if kind == "franchise" else 0,
                     dptam=part.dptam,
                     days=part.days,
