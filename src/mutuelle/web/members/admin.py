@@ -79,7 +79,16 @@ class FormulaInline(ReadOnlyInline):
 class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Document
     extra = 1
-    fields = ("kind", "person", "received_on", "note")
+    fields = ("kind", "person", "received_on", "note", "sent_file")
+    readonly_fields = ("sent_file",)
+
+    @admin.display(description="fichier envoyé en ligne")
+    def sent_file(self, obj: Document) -> str:
+        if not obj.pk or not obj.file:
+            return "—"
+        url = reverse("admin:members_adhesion_document", args=[obj.adhesion_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name or "ouvrir")
+
     verbose_name_plural = "Justificatifs reçus (Règlement I-3-2)"
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -211,8 +220,17 @@ class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]
 
 @admin.register(Adhesion)
 class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("number", "member_name", "range", "formula_now", "start", "end", "monthly")
-    list_filter = ("range", "end_reason", "channel")
+    list_display = (
+        "number",
+        "member_name",
+        "status",
+        "range",
+        "formula_now",
+        "start",
+        "end",
+        "monthly",
+    )
+    list_filter = ("status", "range", "end_reason", "channel")
     search_fields = (
         "number",
         "member__last_name",
@@ -242,9 +260,18 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "refund_by",
         "monthly",
         "computed_dates",
+        "status",
+        "payment_mode",
+        "payment_frequency",
+        "iban",
+        "account_holder",
+        "consent_at",
     )
     fieldsets = (
-        ("Adhésion", {"fields": ("number", "member", "offer", "range", "channel", "monthly")}),
+        (
+            "Adhésion",
+            {"fields": ("number", "status", "member", "offer", "range", "channel", "monthly")},
+        ),
         (
             "Dates (calculées par le règlement)",
             {"fields": ("computed_dates",)},
@@ -258,6 +285,8 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     ("refund_display", "refund_by"),
                     ("paid_until", "up_to_date", "payroll_deduction"),
                     ("agent_service_entry", "agent_last_reference_cover_end"),
+                    ("payment_mode", "payment_frequency"),
+                    ("iban", "account_holder", "consent_at"),
                 )
             },
         ),
@@ -429,6 +458,11 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 name="members_adhesion_termination",
             ),
             path("<int:pk>/deces/", wrap(self.death_view), name="members_adhesion_death"),
+            path(
+                "<int:pk>/justificatif/<int:doc>/",
+                wrap(self.document_view),
+                name="members_adhesion_document",
+            ),
             *super().get_urls(),
         ]
 
@@ -466,6 +500,15 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "back": reverse("admin:members_adhesion_change", args=[adhesion.pk]),
         }
         return TemplateResponse(request, "admin/members/adhesion/act.html", context)
+
+    def document_view(self, request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+        """A justificatif sent online: staff only (never served as a public file)."""
+        from django.http import FileResponse
+
+        document = get_object_or_404(Document, pk=doc, adhesion_id=pk)
+        if not self.has_view_permission(request, document.adhesion) or not document.file:
+            return HttpResponse(status=403)
+        return FileResponse(document.file.open("rb"), filename=document.file.name.rsplit("/")[-1])
 
     def dependant_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         def run(a: Adhesion, d: dict[str, Any], user: Any) -> services.Outcome:
