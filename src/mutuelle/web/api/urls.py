@@ -16,7 +16,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Schema
+from ninja import Body, Field, NinjaAPI, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
@@ -251,6 +251,49 @@ def api_css(request: HttpRequest, payload: CssIn) -> dict[str, Any]:
     return result_to_dict(result)
 
 
+# --- reimbursement estimate ---------------------------------------------------------------
+
+
+CLAIM_BODY = Body(..., description="le fichier de soins de « mutuelle reimburse »")
+
+
+class ReimburseOut(_Out):
+    offer: str
+    range: str
+    events: list[dict[str, Any]]
+    totals: dict[str, int]
+
+
+@api.post(
+    "/remboursement/",
+    response={200: ReimburseOut, 400: ErrorOut, 429: ErrorOut},
+    url_name="reimburse",
+    summary="Remboursement de soins (comme « mutuelle reimburse --json »)",
+    description="Corps : le fichier de soins de « mutuelle reimburse » (offer, range, formula, "
+    "cover_start, beneficiary, events[] avec benefit, billed_cents, br_cents, amo_cents…). "
+    "Chaque événement porte la ligne de garantie, la règle, la source et les plafonds "
+    "consommés ; une prestation que les textes ne publient pas est refusée en le disant.",
+)
+def api_reimburse(request: HttpRequest, payload: dict[str, Any] = CLAIM_BODY) -> dict[str, Any]:
+    from mutuelle.benefits import (
+        InvalidClaim,
+        PlanError,
+        batch_to_dict,
+        compile_plan,
+        parse_claim,
+        settle,
+    )
+
+    _limit(request, "compute")
+    try:
+        claim = parse_claim(payload)
+        plan = compile_plan(claim.coverage.offer or latest_offer_id(), claim.coverage.range)
+        result = settle(plan, claim.coverage, claim.events)
+    except (InvalidClaim, PlanError, OfferNotFound) as exc:
+        raise BadInput(str(exc)) from None
+    return batch_to_dict(plan, result.settlements, result.revised)
+
+
 # --- adhesion request ------------------------------------------------------------------
 
 
@@ -381,7 +424,7 @@ class _Data(dict[str, Any]):
     "décidées par le cœur métier, IBAN vérifié). Tout ou rien : une demande refusée ne crée "
     "rien. Les justificatifs se déposent sur le site ou en permanence.",
 )
-def api_adhesion(request: HttpRequest, payload: AdhesionIn) -> tuple[int, dict[str, Any]]:
+def api_adhesion(request: HttpRequest, payload: AdhesionIn) -> Status[dict[str, Any]]:
     _limit(request, "adhesion")
     offer = services.the_offer()
     form = AdhesionRequestForm(
@@ -395,18 +438,21 @@ def api_adhesion(request: HttpRequest, payload: AdhesionIn) -> tuple[int, dict[s
     except services.RequestRefused as exc:
         raise BadInput("demande refusée", exc.errors) from None
     a = services.submit_request(offer, form.cleaned_data, members, checked)
-    return 201, {
-        "number": a.number,
-        "status": a.status,
-        "formula": checked.formula,
-        "start": a.start,
-        "monthly_cents": a.monthly_cents or 0,
-        "documents_to_provide": [
-            {"kind": n.kind, "label": n.label, "who": n.who} for n in checked.documents
-        ],
-        "next_steps": "La Mutuelle Entrenous étudie la demande et recontacte la personne ; "
-        "les justificatifs se déposent en permanence ou par courrier avec la référence.",
-    }
+    return Status(
+        201,
+        {
+            "number": a.number,
+            "status": a.status,
+            "formula": checked.formula,
+            "start": a.start,
+            "monthly_cents": a.monthly_cents or 0,
+            "documents_to_provide": [
+                {"kind": n.kind, "label": n.label, "who": n.who} for n in checked.documents
+            ],
+            "next_steps": "La Mutuelle Entrenous étudie la demande et recontacte la personne ; "
+            "les justificatifs se déposent en permanence ou par courrier avec la référence.",
+        },
+    )
 
 
 _API_NAMES = {
