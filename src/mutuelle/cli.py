@@ -22,6 +22,7 @@ COMMANDS: tuple[str, ...] = (
     "serve",
     "demo-data",
     "manage",
+    "screenshots",
 )
 
 
