@@ -736,6 +736,7 @@ class NeedsForm(forms.Form):
                         attrs={"min": 0, "max": need.max_per_year, "inputmode": "numeric"}
                     ),
                 )
+                self.fields[name].hide_optional = True  # type: ignore[attr-defined]
                 names.append(name)
             self.groups.append({"index": pi, "label": label, "age": age, "names": names})
 
