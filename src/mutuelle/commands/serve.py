@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  compte de démonstration : {demo.DEMO_USER} / mot de passe {demo.DEMO_PASSWORD}")
         print("  à essayer : rechercher « Martin », ouvrir l'adhésion GR25-000001, ajouter un")
         print("  nouveau-né, demander une baisse de formule, enregistrer une résiliation.")
-    print(f"Page publique : {url}/   API : {url}/api/sante/")
+    print(f"Site public : {url}/   API : {url}/api/docs")
     print("Arrêt : Ctrl-C.")
     sys.stdout.flush()
     if args.check:
