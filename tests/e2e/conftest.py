@@ -15,19 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from mutuelle.commands.screenshots import CHROMIUM_ARGS  # the flags this machine needs
+
 # Playwright's sync API runs an event loop in this thread; the live server's database access
 # from the test body is synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("MUTUELLE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 

@@ -372,7 +372,7 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         eff = form.effective
         obj.offer = offer.id
         obj.start = eff.date
-        obj.number = next_number(eff.date.year)
+        obj.number = services.next_number("GR", eff.date.year)
         super().save_model(request, obj, form, change)
         FormulaPeriod.objects.create(
             adhesion=obj, formula=form.cleaned_data["formula"], start=obj.start
@@ -566,18 +566,6 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             )
 
         return self._act(request, pk, DeathForm, "Enregistrer un décès", run)
-
-
-def next_number(year: int) -> str:
-    prefix = f"GR{year % 100:02d}-"
-    last = (
-        Adhesion.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{n:06d}"
 
 
 @admin.register(Person)

@@ -541,3 +541,17 @@ def missing_documents(adhesion: Adhesion, today: dt.date) -> Line:
             missing.append(f"{DocumentKind.DISABILITY_CARD.label} ({who})")
     value = "aucun" if not missing else "; ".join(missing)
     return Line("Justificatifs manquants", value, (Step("Pièces à joindre au bulletin.", src),))
+
+
+def next_number(prefix: str, year: int) -> str:
+    """The next adhesion number of a series: ``GR25-000042`` (adhesions), ``DEM25-000007``
+    (online requests until staff validate them)."""
+    series = f"{prefix}{year % 100:02d}-"
+    last = (
+        Adhesion.objects.filter(number__startswith=series)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{series}{n:06d}"

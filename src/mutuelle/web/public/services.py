@@ -47,6 +47,7 @@ from mutuelle.web.members.enums import (
     Role,
 )
 from mutuelle.web.members.models import Adhesion, Affiliation, Event, FormulaPeriod, Person
+from mutuelle.web.members.services import next_number
 from mutuelle.web.public.models import CssOrientation
 
 ROLE_WORDS = {"adherent": "Vous", "spouse": "Votre conjoint-e", "child": "Enfant"}
@@ -666,19 +667,6 @@ def check_request(offer: Offer, d: dict[str, Any], members: list[dict[str, Any]]
     )
 
 
-def next_request_number(year: int) -> str:
-    """A request's reference until staff validate it (then it gets its GRyy- number)."""
-    prefix = f"DEM{year % 100:02d}-"
-    last = (
-        Adhesion.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{n:06d}"
-
-
 def submit_request(
     offer: Offer, d: dict[str, Any], members: list[dict[str, Any]], checked: Checked
 ) -> Adhesion:
@@ -722,7 +710,7 @@ def _write_request(
     try:
         with transaction.atomic():
             adhesion = Adhesion.objects.create(
-                number=next_request_number(today.year),
+                number=next_number("DEM", today.year),  # until staff validate it
                 offer=offer.id,
                 range=checked.rid,
                 member=member,
