@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from tests.e2e.helpers import assert_accessible, text_of
+from tests.e2e.helpers import assert_accessible, focused_id, text_of
 
 from mutuelle.web.members.models import Adhesion
 from mutuelle.web.public.models import CssOrientation
@@ -53,7 +53,7 @@ def test_a_72_year_old_alone_sees_every_formula_and_the_css_ceilings_first(page)
     assert re.search(r"Vous \(73 ans en \d{4}\)", result)  # tariff age: year − birth year
     assert "Un bébé à venir" not in result
     # The focus moved to the result (announced to screen readers).
-    assert page.evaluate("document.activeElement.id") == "resultats"
+    assert focused_id(page, "resultats") == "resultats"
     assert_accessible(page, "résultat du simulateur (72 ans)")
 
 
@@ -175,14 +175,14 @@ def test_a_family_of_five_simulates_compares_is_oriented_then_asks_to_join(page)
     page.get_by_role("button", name="Envoyer ma demande").click()
     # Errors in plain French, next to the field and in the summary; nothing typed is lost.
     summary = page.locator("#erreurs")
-    assert page.evaluate("document.activeElement.id") == "erreurs"
+    assert focused_id(page, "erreurs") == "erreurs"
     assert "clé de contrôle" in summary.inner_text()
     assert summary.get_by_role("link").count() == 1
     assert page.get_by_label("Commune").input_value() == "Grenoble"
     assert page.locator("#id_iban").get_attribute("aria-invalid") == "true"
     assert_accessible(page, "demande d'adhésion avec erreurs")
     summary.get_by_role("link").first.click()
-    assert page.evaluate("document.activeElement.id") == "id_iban"
+    assert focused_id(page, "id_iban") == "id_iban"
     page.get_by_label("IBAN de votre compte").fill("FR76 3000 6000 0112 3456 7890 189")
     page.get_by_role("button", name="Envoyer ma demande").click()
 
