@@ -36,7 +36,6 @@ from mutuelle.sepa.returns import (
     ReturnStage,
     parse_bank_file,
 )
-from mutuelle.sepa import xsd
 from mutuelle.sepa.transfer import build_transfer_file
 
 __all__ = [
