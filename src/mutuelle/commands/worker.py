@@ -40,6 +40,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"Worker des traitements par lots ({_django.database_label()}) : {n} à reprendre.")
     options = ["worker", "--queues", "batch", "--concurrency", str(args.concurrency)]
     if args.once:
-        options.append("--wait=false")  # stop when the queue is empty
+        options.append("--one-shot")  # stop when the queue is empty
     call_command("procrastinate", *options)
     return 0

@@ -30,7 +30,7 @@ class CountAdhesions(BatchKind):
     chunk_size = 100
 
     def clean(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = set(params) - {"delay_ms", "label"}
+        unknown = set(params) - {"delay_ms", "label", "per_chunk"}
         if unknown:
             raise ParameterError(f"paramètre inconnu : {', '.join(sorted(unknown))}")
         try:
@@ -39,10 +39,19 @@ class CountAdhesions(BatchKind):
             raise ParameterError("delay_ms : un nombre entier de millisecondes") from None
         if not 0 <= delay <= 60_000:
             raise ParameterError("delay_ms : entre 0 et 60 000")
-        cleaned: dict[str, Any] = {"delay_ms": delay}
+        try:
+            per_chunk = int(params.get("per_chunk", self.chunk_size))
+        except (TypeError, ValueError):
+            raise ParameterError("per_chunk : un nombre entier d'adhésions") from None
+        if not 1 <= per_chunk <= 10_000:
+            raise ParameterError("per_chunk : entre 1 et 10 000")
+        cleaned: dict[str, Any] = {"delay_ms": delay, "per_chunk": per_chunk}
         if params.get("label"):
             cleaned["label"] = str(params["label"])[:60]
         return cleaned
+
+    def chunk_size_for(self, params: Mapping[str, Any]) -> int:
+        return int(params.get("per_chunk", self.chunk_size))
 
     def _queryset(self) -> Any:
         from mutuelle.web.members.models import Adhesion

@@ -67,6 +67,9 @@ class BatchKind(abc.ABC):
             raise ParameterError(f"le traitement « {self.label} » ne prend pas de paramètre")
         return {}
 
+    def chunk_size_for(self, params: Mapping[str, Any]) -> int:
+        return self.chunk_size
+
     @abc.abstractmethod
     def count(self, params: Mapping[str, Any]) -> int:
         """How many items the run will process (fixed when it starts)."""
@@ -124,6 +127,24 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def executor_alive(run: BatchRun, now: dt.datetime | None = None) -> bool:
+    """Whether the executor of a running run may still be at work: a recent heartbeat, and,
+    when it ran on this machine, its process still exists (a ``kill -9`` is seen at once)."""
+    now = now or timezone.now()
+    if run.heartbeat_at is None or now - run.heartbeat_at >= STALE_AFTER:
+        return False
+    host, _, rest = str(run.worker).partition(":")
+    pid = rest.split(":", 1)[0]
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+    return True
+
+
 Progress = Callable[[BatchRun], None]
 
 
@@ -139,7 +160,7 @@ def run(run_id: int, *, progress: Progress | None = None, worker: str | None = N
         if progress:
             progress(current)
         while True:
-            items = kind.chunk(params, current.checkpoint, kind.chunk_size)
+            items = kind.chunk(params, current.checkpoint, kind.chunk_size_for(params))
             if not items:
                 break
             current = _process_chunk(kind, run_id, current.checkpoint, items, me)
@@ -171,8 +192,8 @@ def _claim(run_id: int, me: str) -> BatchRun:
         if current.status == RunStatus.DONE:
             return current
         now = timezone.now()
-        alive = current.heartbeat_at is not None and now - current.heartbeat_at < STALE_AFTER
-        if current.status == RunStatus.RUNNING and alive and current.worker != me:
+        busy = current.status == RunStatus.RUNNING and current.worker != me
+        if busy and executor_alive(current, now):
             raise AlreadyRunning(
                 f"le traitement n° {run_id} est en cours ailleurs ({current.worker}, "
                 f"signe de vie {current.heartbeat_at:%H:%M:%S})"

@@ -83,16 +83,19 @@ def defer_run(run_id: int) -> None:
 
 
 def resumable() -> list[BatchRun]:
-    """Runs waiting for an executor: queued ones, failed ones, and running ones whose executor
-    gave no sign of life for :data:`framework.STALE_AFTER` (killed, machine restarted)."""
-    stale = timezone.now() - framework.STALE_AFTER
-    return list(
-        BatchRun.objects.filter(
-            Q(status=RunStatus.QUEUED)
-            | Q(status=RunStatus.RUNNING, heartbeat_at__lt=stale)
-            | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True)
-        ).order_by("created_at", "id")
-    )
+    """Runs waiting for an executor: queued ones, and running ones whose executor is gone
+    (its process no longer exists, or no sign of life for :data:`framework.STALE_AFTER`). A
+    run that failed on an error waits for staff (``mutuelle batch resume``): retrying a bug
+    in a loop helps nobody."""
+    now = timezone.now()
+    candidates = BatchRun.objects.filter(
+        Q(status=RunStatus.QUEUED) | Q(status=RunStatus.RUNNING)
+    ).order_by("created_at", "id")
+    return [
+        r
+        for r in candidates
+        if r.status == RunStatus.QUEUED or not framework.executor_alive(r, now)
+    ]
 
 
 def requeue_resumable() -> int:
