@@ -25,7 +25,7 @@ def population(martin) -> int:
 
 
 def test_a_run_counts_each_item_once_and_records_errors(population) -> None:
-    run, created = services.start_run("count-adhesions", {"per_chunk": 4}, defer=False)
+    run, _created = services.start_run("count-adhesions", {"per_chunk": 4}, defer=False)
     seen: list[int] = []
     done = framework.run(run.pk, progress=lambda r: seen.append(r.done))
     pending = Adhesion.objects.filter(status="pending").count()
@@ -73,7 +73,7 @@ def test_parameters_are_checked(db) -> None:
         services.start_run("count-adhesions", {"speed": 3})
     with pytest.raises(framework.ParameterError, match="traitement inconnu"):
         services.start_run("nothing", {})
-    run, _ = services.start_run("count-adhesions", {}, idempotency_key="k", defer=False)
+    _run, _ = services.start_run("count-adhesions", {}, idempotency_key="k", defer=False)
     with pytest.raises(framework.ParameterError, match="déjà"):
         services.start_run("count-adhesions", {"delay_ms": 5}, idempotency_key="k")
 
@@ -85,7 +85,7 @@ def test_a_live_executor_is_not_taken_over(population) -> None:
         framework.run(run.pk, worker="another-host:1")
     # A run claimed by a process of this machine that no longer exists is resumable.
     BatchRun.objects.filter(pk=run.pk).update(
-        worker="%s:999999999" % framework.worker_name().split(":")[0]
+        worker="{}:999999999".format(framework.worker_name().split(":")[0])
     )
     assert [r.pk for r in services.resumable()] == [run.pk]
 
