@@ -62,7 +62,7 @@ class StartForm(forms.Form):
 
 @admin.register(BatchRun)
 class BatchRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "progress", "error_count", "started_by", "created_at",
+    list_display = ["id", "kind_label", "status", "progress", "error_count", "started_by", "created_at",
                     "finished_at"]  # fmt: skip
     list_filter = ["status", "kind"]
     list_select_related = ["started_by"]
@@ -82,6 +82,11 @@ class BatchRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="traitement", ordering="kind")
+    def kind_label(self, obj: BatchRun) -> str:
+        known = framework.REGISTRY.get(obj.kind)
+        return known.label if known else obj.kind
 
     @admin.display(description="avancement")
     def progress(self, obj: BatchRun) -> str:
