@@ -306,3 +306,24 @@ def test_admin_screens(client, staff, mandate) -> None:
     refused = client.post("/gestion/payments/bankreturnfile/importer/",
                           {"file": SimpleUploadedFile("x.xml", b"<x/>")})  # fmt: skip
     assert "rien n" in refused.content.decode()
+
+
+def test_the_bank_returns_command(mandate, tmp_path, capsys) -> None:
+    import json
+
+    from mutuelle import cli
+
+    record, _ = _collect(mandate, D(2025, 1, 6), "echeance:1")
+    e2e = record.transactions.get().end_to_end_id
+    path = tmp_path / "pain002.xml"
+    path.write_bytes(bank.status_report(_document(record), {e2e: "AC04"}, message_id="B",
+                                        created_at=dt.datetime(2025, 1, 7)))  # fmt: skip
+    assert cli.main(["bank-returns", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["new_lines"][0]["reference"] == "echeance:1"
+    assert out["new_lines"][0]["reason"] == "Compte clôturé"
+    assert cli.main(["bank-returns", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["already_imported"] is True
+    path.write_bytes(b"<Document/>")
+    assert cli.main(["bank-returns", str(path), "--json"]) == 2
+    assert "rien n'est importé" in json.loads(capsys.readouterr().out)["error"]
