@@ -62,8 +62,8 @@ class StartForm(forms.Form):
 
 @admin.register(BatchRun)
 class BatchRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind_label", "status", "progress", "error_count", "started_by", "created_at",
-                    "finished_at"]  # fmt: skip
+    list_display = ["id", "kind_label", "status", "progress", "error_count", "started_by",
+                    "created_at", "finished_at"]  # fmt: skip
     list_filter = ["status", "kind"]
     list_select_related = ["started_by"]
     fields = ["kind", "status", "progress", "total", "done", "error_count", "parameters",
