@@ -23,6 +23,9 @@ COMMANDS: tuple[str, ...] = (
     "demo-data",
     "manage",
     "screenshots",
+    "batch",
+    "worker",
+    "bank-returns",
 )
 
 

@@ -58,6 +58,14 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if args.check:
         return 0
+    from mutuelle.web.jobs import services as jobs
+
+    if jobs.worker_available():
+        print("Traitements par lots : lancer « mutuelle worker » à côté de ce serveur.")
+    else:
+        # SQLite default: this process runs the batch runs staff start (a background thread).
+        jobs.start_background_runner()
+        print("Traitements par lots : exécutés par ce serveur (arrière-plan).")
     # --insecure: serve the static files with DEBUG off (no debug page for visitors).
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, insecure_serving=True)
     return 0

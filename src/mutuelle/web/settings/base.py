@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "mutuelle.web.members",
     "mutuelle.web.public",
     "mutuelle.web.api",
+    "mutuelle.web.jobs",
+    "mutuelle.web.payments",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,10 @@ def database_from_env() -> dict[str, object]:
 
 
 DATABASES = {"default": database_from_env()}
+# Batch runs (mutuelle.web.jobs): on PostgreSQL, Procrastinate's worker runs them (its tables
+# are PostgreSQL-only); on SQLite, ``mutuelle serve`` runs them in a background thread.
+if "postgresql" in str(DATABASES["default"]["ENGINE"]):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("mutuelle.web.jobs"), "procrastinate.contrib.django")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -126,3 +132,23 @@ SESSION_COOKIE_AGE = 14 * 24 * 3600  # a visitor may come back to add justificat
 
 # The offer the back office works with (``mutuelle.offers``): the latest by default.
 MUTUELLE_OFFER = os.environ.get("MUTUELLE_OFFER", "")
+
+# SEPA (mutuelle.web.payments) ---------------------------------------------------------------
+# The creditor's identity is not in the texts (interpretation G-55): name, ICS, IBAN, BIC and
+# address come from the environment in production; without them no SEPA file is produced.
+# The dev and test settings hold clearly fake demonstration values.
+MUTUELLE_CREDITOR = {
+    "name": os.environ.get("MUTUELLE_CREDITOR_NAME", ""),
+    "ics": os.environ.get("MUTUELLE_CREDITOR_ICS", ""),
+    "iban": os.environ.get("MUTUELLE_CREDITOR_IBAN", ""),
+    "bic": os.environ.get("MUTUELLE_CREDITOR_BIC", ""),
+    "street": os.environ.get("MUTUELLE_CREDITOR_STREET", ""),
+    "building": os.environ.get("MUTUELLE_CREDITOR_BUILDING", ""),
+    "postcode": os.environ.get("MUTUELLE_CREDITOR_POSTCODE", ""),
+    "town": os.environ.get("MUTUELLE_CREDITOR_TOWN", ""),
+    "country": os.environ.get("MUTUELLE_CREDITOR_COUNTRY", "FR"),
+}
+# pain.008 version: the EPC 2019 one by default; "pain.008.001.02" if the partner bank asks.
+MUTUELLE_SEPA_DEBIT_SCHEMA = os.environ.get("MUTUELLE_SEPA_DEBIT_SCHEMA", "pain.008.001.08")
+# Produced SEPA files and imported bank returns are kept here (never served).
+MUTUELLE_SEPA_DIR = Path(os.environ.get("MUTUELLE_SEPA_DIR", DATA_DIR / "sepa"))

@@ -11,3 +11,18 @@ from mutuelle.web.settings.base import SECRET_KEY as _KEY
 DEBUG = os.environ.get("MUTUELLE_DEBUG") == "1"
 SECRET_KEY = _KEY or "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+# Demonstration creditor (G-55): clearly fake but valid identifiers — an ICS with a zero
+# national number, an account « DEMO » at a real bank code so the BIC lookup works. The address
+# is the mutual's seat as the texts give it (règlement particuliers, Définitions, seed l. 2194).
+MUTUELLE_CREDITOR = {
+    "name": "Mutuelle Entrenous - DEMONSTRATION",
+    "ics": "FR76ZZZ000000",
+    "iban": "FR29300060000000001DEMO0009",
+    "bic": "",
+    "street": "allée Albert Sylvestre",
+    "building": "27",
+    "postcode": "73000",
+    "town": "Chambéry",
+    "country": "FR",
+}

@@ -7,3 +7,18 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "«variable inconnue : %s»"  # noqa: F405
+
+# Demonstration creditor (G-55): clearly fake but valid identifiers — an ICS with a zero
+# national number, an account « DEMO » at a real bank code so the BIC lookup works. The address
+# is the mutual's seat as the texts give it (règlement particuliers, Définitions, seed l. 2194).
+MUTUELLE_CREDITOR = {
+    "name": "Mutuelle Entrenous - DEMONSTRATION",
+    "ics": "FR76ZZZ000000",
+    "iban": "FR29300060000000001DEMO0009",
+    "bic": "",
+    "street": "allée Albert Sylvestre",
+    "building": "27",
+    "postcode": "73000",
+    "town": "Chambéry",
+    "country": "FR",
+}

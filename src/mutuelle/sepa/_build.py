@@ -1,0 +1,122 @@
+"""What pain.008 and pain.001 share: input checks, the deterministic identifiers sepaxml draws
+at random, and the recount of the produced file against the instructions, to the cent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from lxml import etree
+
+from mutuelle.sepa.errors import SepaError, SepaErrorCode
+from mutuelle.sepa.model import PaymentBatch, PostalAddress, SequenceType
+from mutuelle.sepa.text import check_identifier, sepa_text
+
+MAX_AMOUNT_CENTS = 99_999_999_999  # ISO 20022 amount: 18 digits, 2 decimals; EPC 999 999 999,99 €
+
+
+def check_amount(cents: int, ref: str) -> int:
+    if isinstance(cents, bool) or not isinstance(cents, int):
+        raise SepaError(
+            SepaErrorCode.AMOUNT_INVALID, f"{ref} : montant en centimes entiers attendu"
+        )
+    if not 1 <= cents <= MAX_AMOUNT_CENTS:
+        raise SepaError(
+            SepaErrorCode.AMOUNT_INVALID,
+            f"{ref} : montant {cents} centimes hors de 0,01 € à 999 999 999,99 €",
+        )
+    return cents
+
+
+def check_unique(ids: Iterable[str]) -> None:
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for i in ids:
+        if i in seen:
+            dupes.append(i)
+        seen.add(i)
+    if dupes:
+        raise SepaError(
+            SepaErrorCode.DUPLICATE_REFERENCE,
+            "référence de bout en bout présente plusieurs fois dans le fichier",
+            details=tuple(sorted(set(dupes))[:10]),
+        )
+
+
+def address_dict(address: PostalAddress | None) -> dict[str, str]:
+    if address is None:
+        return {}
+    parts = {
+        "street_name": sepa_text(address.street, 70),
+        "building_number": sepa_text(address.building, 16),
+        "postcode": sepa_text(address.postcode, 16),
+        "town": sepa_text(address.town, 35),
+        "country": address.country.upper(),
+    }
+    return {k: v for k, v in parts.items() if v}
+
+
+def cents_of(text: str | None) -> int:
+    if text is None:
+        raise SepaError(SepaErrorCode.CONTROL_SUM, "montant absent du fichier produit")
+    return int(Decimal(text) * 100)
+
+
+def finish(
+    xml: bytes,
+    *,
+    schema_name: str,
+    message_id: str,
+    created_at: dt.datetime,
+    transaction_tag: str,
+    expected: Sequence[int],
+) -> tuple[bytes, tuple[PaymentBatch, ...], etree._ElementTree]:
+    """Fix what sepaxml draws at random (message id, creation time, PmtInf ids) so the same
+    instructions always give the same bytes, then recount every total against ``expected``."""
+    check_identifier(message_id, what="identifiant de message")
+    ns = f"urn:iso:std:iso:20022:tech:xsd:{schema_name}"
+    q = f"{{{ns}}}"
+    parser = etree.XMLParser(remove_blank_text=True, huge_tree=True)
+    root = etree.fromstring(xml, parser)
+    header = root.find(f"{q}*/{q}GrpHdr")
+    assert header is not None
+    header.find(f"{q}MsgId").text = message_id  # type: ignore[union-attr]
+    header.find(f"{q}CreDtTm").text = created_at.strftime("%Y-%m-%dT%H:%M:%S")  # type: ignore[union-attr]
+    batches: list[PaymentBatch] = []
+    counted = 0
+    total = 0
+    for n, pmt in enumerate(root.iter(f"{q}PmtInf"), start=1):
+        pid = f"{message_id[:31]}-{n:03d}"
+        pmt.find(f"{q}PmtInfId").text = pid
+        txs = pmt.findall(f"{q}{transaction_tag}")
+        sum_cents = sum(
+            cents_of(t.findtext(f"{q}Amt/{q}InstdAmt") or t.findtext(f"{q}InstdAmt")) for t in txs
+        )
+        declared_n = int(pmt.findtext(f"{q}NbOfTxs") or -1)
+        declared_sum = cents_of(pmt.findtext(f"{q}CtrlSum"))
+        if declared_n != len(txs) or declared_sum != sum_cents:
+            raise SepaError(
+                SepaErrorCode.CONTROL_SUM,
+                f"lot {pid} : {declared_n} opérations / {declared_sum} c déclarées, "
+                f"{len(txs)} / {sum_cents} c présentes",
+            )
+        seq = pmt.findtext(f"{q}PmtTpInf/{q}SeqTp")
+        batches.append(PaymentBatch(pid, len(txs), sum_cents, SequenceType(seq) if seq else None))
+        counted += len(txs)
+        total += sum_cents
+    head_n = int(header.findtext(f"{q}NbOfTxs") or -1)
+    head_sum = cents_of(header.findtext(f"{q}CtrlSum"))
+    if (head_n, head_sum) != (counted, total) or (counted, total) != (len(expected), sum(expected)):
+        raise SepaError(
+            SepaErrorCode.CONTROL_SUM,
+            f"totaux du fichier ({head_n} opérations, {head_sum} c) différents des "
+            f"instructions ({len(expected)} opérations, {sum(expected)} c)",
+        )
+    tree = etree.ElementTree(root)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8"), tuple(batches), tree
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

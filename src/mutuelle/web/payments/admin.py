@@ -1,0 +1,227 @@
+"""Back office screens of the payments app: read-only where it is money; the bank returns are
+imported from a form that calls the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from mutuelle.web.payments import returns, services
+from mutuelle.web.payments.models import (
+    BankReturnFile,
+    BankReturnLine,
+    Mandate,
+    MandateAmendment,
+    SepaFile,
+    SepaTransaction,
+)
+
+
+def euros(cents: int | None) -> str:
+    if cents is None:
+        return ""
+    return f"{cents / 100:,.2f} €".replace(",", " ").replace(".", ",")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AmendmentInline(admin.TabularInline):
+    model = MandateAmendment
+    extra = 0
+    fields = ["on", "new_bank", "previous_masked", "reported_in"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "changements de compte (même RUM)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="compte précédent")
+    def previous_masked(self, obj: MandateAmendment) -> str:
+        return f"{obj.previous_iban[:4]} **** {obj.previous_iban[-4:]}"
+
+
+@admin.register(Mandate)
+class MandateAdmin(ReadOnlyAdmin):
+    list_display = ["rum", "adhesion", "debtor_name", "iban_masked", "status", "last_collected_on"]
+    list_filter = ["status"]
+    search_fields = ["rum", "adhesion__number", "debtor_name"]
+    list_select_related = ["adhesion__member"]
+    fields = [
+        "rum", "adhesion", "signed_on", "debtor_name", "iban_masked", "bic", "creditor_ics",
+        "status", "status_on", "status_reason", "first_collected_on", "last_collected_on",
+        "created_at", "created_by",
+    ]  # fmt: skip
+    readonly_fields = fields
+    inlines = [AmendmentInline]
+
+
+class TransactionInline(admin.TabularInline):
+    model = SepaTransaction
+    extra = 0
+    fields = ["end_to_end_id", "purpose", "reference", "party_name", "account_masked",
+              "sequence", "amount"]  # fmt: skip
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+    show_change_link = False
+
+    @admin.display(description="montant")
+    def amount(self, obj: SepaTransaction) -> str:
+        return euros(obj.amount_cents)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).order_by("id")[:0]  # listed apart (30 000 rows)
+
+
+@admin.register(SepaFile)
+class SepaFileAdmin(ReadOnlyAdmin):
+    list_display = ["message_id", "kind", "date", "count", "total", "schema", "created_at"]
+    list_filter = ["kind", "schema"]
+    date_hierarchy = "date"
+    search_fields = ["message_id"]
+    fields = ["message_id", "kind", "schema", "date", "count", "total", "sha256", "download",
+              "idempotency_key", "created_at", "created_by", "batch"]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="total")
+    def total(self, obj: SepaFile) -> str:
+        return euros(obj.control_sum_cents)
+
+    @admin.display(description="fichier XML")
+    def download(self, obj: SepaFile) -> str:
+        url = reverse("admin:payments_sepafile_download", args=[obj.pk])
+        return format_html('<a href="{}">télécharger {}</a>', url, obj.path.rsplit("/", 1)[-1])
+
+    def get_urls(self) -> list[Any]:
+        extra = [
+            path(
+                "<int:pk>/telecharger/",
+                self.admin_site.admin_view(self.download_view),
+                name="payments_sepafile_download",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def download_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = get_object_or_404(SepaFile, pk=pk)
+        data = services.file_bytes(record)  # refuses a file changed since production
+        response = HttpResponse(data, content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{record.message_id}.xml"'
+        return response
+
+
+@admin.register(SepaTransaction)
+class SepaTransactionAdmin(ReadOnlyAdmin):
+    list_display = ["end_to_end_id", "file", "purpose", "reference", "party_name", "amount",
+                    "sequence"]  # fmt: skip
+    list_filter = ["purpose", "sequence"]
+    search_fields = ["end_to_end_id", "reference", "party_name", "mandate__rum"]
+    list_select_related = ["file"]
+
+    @admin.display(description="montant")
+    def amount(self, obj: SepaTransaction) -> str:
+        return euros(obj.amount_cents)
+
+
+class ReturnLineInline(admin.TabularInline):
+    model = BankReturnLine
+    extra = 0
+    fields = ["end_to_end_id", "stage", "reason_code", "reason_label", "next_step", "amount"]
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+    @admin.display(description="montant")
+    def amount(self, obj: BankReturnLine) -> str:
+        return euros(obj.amount_cents)
+
+
+class ReturnUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier de la banque",
+        help_text="rapport d'état pain.002 ou avis camt.054 (XML ISO 20022)",
+    )
+
+
+@admin.register(BankReturnFile)
+class BankReturnFileAdmin(ReadOnlyAdmin):
+    list_display = ["message_id", "message_type", "schema", "line_count", "imported_at"]
+    fields = ["message_type", "schema", "message_id", "original_message_ids", "original_name",
+              "line_count", "sha256", "imported_at", "imported_by"]  # fmt: skip
+    readonly_fields = fields
+    inlines = [ReturnLineInline]
+    change_list_template = "admin/payments/bankreturnfile/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        extra = [
+            path(
+                "importer/",
+                self.admin_site.admin_view(self.import_view),
+                name="payments_bankreturnfile_import",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("payments.view_bankreturnfile"):
+            return HttpResponseRedirect(reverse("admin:index"))
+        form = ReturnUploadForm(request.POST or None, request.FILES or None)
+        problems: tuple[str, ...] = ()
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                outcome = returns.import_bank_returns(
+                    upload.read(), name=upload.name, actor=request.user
+                )
+            except returns.ReturnImportError as exc:
+                messages.error(request, exc.message)
+                problems = exc.problems
+            else:
+                if outcome.created:
+                    messages.success(
+                        request,
+                        f"{len(outcome.new_lines)} rejet(s) ou retour(s) enregistré(s) "
+                        f"({euros(outcome.total_cents)}), {outcome.duplicates} déjà connu(s).",
+                    )
+                else:
+                    messages.warning(request, "Ce fichier a déjà été importé : rien de nouveau.")
+                url = reverse("admin:payments_bankreturnfile_change", args=[outcome.file.pk])
+                return HttpResponseRedirect(url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Importer un fichier de retour bancaire",
+            "form": form,
+            "problems": problems,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/payments/import_returns.html", context)
+
+
+@admin.register(BankReturnLine)
+class BankReturnLineAdmin(ReadOnlyAdmin):
+    list_display = ["end_to_end_id", "stage", "reason_code", "reason_label", "next_step",
+                    "amount", "file"]  # fmt: skip
+    list_filter = ["stage", "reason_code", "next_step"]
+    search_fields = ["end_to_end_id", "transaction__reference"]
+    list_select_related = ["file"]
+
+    @admin.display(description="montant")
+    def amount(self, obj: BankReturnLine) -> str:
+        return euros(obj.amount_cents)
