@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "mutuelle.web.members",
+    "mutuelle.web.journal",
     "mutuelle.web.public",
     "mutuelle.web.api",
 ]
