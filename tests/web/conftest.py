@@ -42,7 +42,6 @@ def martin(db) -> Adhesion:
         file_sent_on=D(2024, 12, 12),
         wished_start=D(2025, 1, 1),
         start=D(2025, 1, 1),
-        paid_until=D(2026, 12, 31),
     )
     FormulaPeriod.objects.create(
         adhesion=a, formula="Belledonne", start=a.start, end=D(2025, 12, 31)
@@ -63,6 +62,6 @@ def martin(db) -> Adhesion:
             end=end.date if end else None,
             end_reason=EndReason.AGE if end else "",
         )
-    a.monthly_cents, _ = services.monthly_contribution(a, "Vanoise", D(2026, 11, 1))
-    a.save()
-    return a
+    # Paid through 2026: brought into the money journal (the amounts are the pricing core's).
+    services.set_paid_until(a, D(2026, 12, 31), on=D(2026, 11, 1))
+    return Adhesion.objects.get(pk=a.pk)
