@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "ninja",
     "mutuelle.web.members",
     "mutuelle.web.journal",
+    "mutuelle.web.documents",
     "mutuelle.web.public",
     "mutuelle.web.api",
 ]
