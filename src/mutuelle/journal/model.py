@@ -9,6 +9,8 @@ by the mirror entry (:func:`reverse`), which names the key it reverses.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -188,6 +190,21 @@ class Entry:
 
     def same_as(self, other: Entry) -> bool:
         return self.key == other.key and self.content() == other.content()
+
+    def digest(self) -> str:
+        """sha256 of :meth:`content`: two entries of one key are the same iff digests match."""
+        data = [
+            self.kind.value,
+            self.date.isoformat(),
+            self.period_start.isoformat(),
+            self.period_end.isoformat(),
+            sorted(_posting_order(p) for p in self.postings),
+            self.source,
+            self.memo,
+            self.reverses,
+        ]
+        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _posting_order(p: Posting) -> tuple[str, str, str, int, str, str, str]:

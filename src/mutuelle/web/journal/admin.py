@@ -15,6 +15,7 @@ from mutuelle.journal import AccountKind, balances, moves_money
 from mutuelle.money import format_euros
 from mutuelle.web.appendonly import ReadOnlyAdmin
 from mutuelle.web.journal.models import JournalEntry, JournalPosting
+from mutuelle.web.journal.services import POSTING_COLUMNS
 
 if TYPE_CHECKING:
     from mutuelle.web.members.models import Adhesion
@@ -97,7 +98,7 @@ class PostingInline(ReadOnlyAdmin, admin.TabularInline):  # type: ignore[type-ar
     model = JournalPosting
     extra = 0
     can_delete = False
-    fields = ("line", "account", "adhesion", "party", "cents", "range", "formula", "care_category")
+    fields = POSTING_COLUMNS[1:]  # every column but the entry
     readonly_fields = fields
 
 

@@ -36,6 +36,7 @@ class JournalEntry(AppendOnlyModel):
     created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
     created_by = recorded_by()
     batch = models.CharField("lot", max_length=80, blank=True, db_index=True)
+    digest = models.CharField("empreinte du contenu (SHA-256)", max_length=64)
 
     class Meta:
         verbose_name = "écriture"

@@ -119,6 +119,10 @@ class Migration(migrations.Migration):
                     models.CharField(blank=True, db_index=True, max_length=80, verbose_name="lot"),
                 ),
                 (
+                    "digest",
+                    models.CharField(max_length=64, verbose_name="empreinte du contenu (SHA-256)"),
+                ),
+                (
                     "created_by",
                     models.ForeignKey(
                         blank=True,
