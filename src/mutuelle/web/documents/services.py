@@ -8,7 +8,7 @@
 * :func:`produce_many` does the same for many documents in one process, writing records in
   batches (a billing run of 30 000 calls); :func:`render_pdf` only renders.
 * :func:`verify` renders a record's document again from its stored content with its template
-  version and checks both hashes: the stored file's and the new rendering's.
+  version and checks both hashes: the stored file's and the new rendering's (docs I-114).
 """
 
 from __future__ import annotations

@@ -17,13 +17,12 @@ import datetime as dt
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from mutuelle.web.appendonly import AppendOnly, AppendOnlyModel
+from mutuelle.web.appendonly import AppendOnly, AppendOnlyModel, recorded_by
 from mutuelle.web.members.enums import (
     AdhesionStatus,
     Channel,
@@ -315,14 +314,7 @@ class Event(AppendOnlyModel):
         Adhesion, on_delete=models.PROTECT, related_name="events", verbose_name="adhésion"
     )
     at = models.DateTimeField("le", auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="par",
-    )
+    actor = recorded_by()
     kind = models.CharField("événement", max_length=30, choices=EventKind.choices)
     summary = models.TextField("résumé")
     data = models.JSONField("détail (règles appliquées)", default=dict, blank=True)
