@@ -49,6 +49,12 @@ def test_the_adhesion_page_shows_the_journal_lines(client, staff, martin) -> Non
         "aucun solde n'est enregistré",
     ):
         assert text in r.text, text
+    # The journal itself, read-only, searchable by adhesion.
+    r = client.get(reverse("admin:journal_journalentry_changelist"), {"q": martin.number})
+    assert r.status_code == 200 and "opening:GR25-000001:r1:2026-01-01" in r.text
+    entry = JournalEntry.objects.filter(postings__adhesion=martin.number).first()
+    r = client.get(reverse("admin:journal_journalentry_change", args=[entry.pk]))
+    assert r.status_code == 200 and "Enregistrer" not in r.text
 
 
 def test_staff_move_paid_until_back_and_the_member_is_no_longer_up_to_date(
@@ -84,6 +90,15 @@ def test_a_termination_refunds_what_was_received_beyond_the_last_covered_day(mar
     assert e.data["refund_cents"] == 0 and e.data["refund_by"] == "2027-01-04"
     with pytest.raises(services.Refused, match="a cessé"):
         services.set_paid_until(a, D(2026, 12, 31))
+
+
+def test_once_billing_calls_contributions_a_reprise_is_refused(martin) -> None:
+    from tests.factories import PostedEntryFactory
+
+    PostedEntryFactory(call=True, adhesion=martin.number, month=D(2027, 1, 1))
+    a = Adhesion.objects.get(pk=martin.pk)
+    with pytest.raises(services.Refused, match="enregistrer un paiement"):
+        services.set_paid_until(a, D(2027, 1, 31))
 
 
 @pytest.mark.django_db

@@ -209,6 +209,8 @@ def set_paid_until(
         )
     except QuoteRefused as exc:
         raise Refused(f"cotisations impossibles à chiffrer : {exc.message}", exc.source) from None
+    except journal_core.NotAnOpening as exc:
+        raise Refused(str(exc), journal_core.opening.SOURCE) from None
     journal.post_many(entries, actor=actor)
     adhesion.forget_derived()
     after = adhesion.contribution_status
