@@ -2,8 +2,8 @@
 
 * :func:`post` writes one entry of :mod:`mutuelle.journal` (idempotent by its key);
   :func:`post_many` writes many in batched inserts (per chunk: one query for the keys already
-  there, one ``executemany`` for the entries, one query for their ids, one ``executemany``
-  for the postings — never one query per entry).
+  there, one COPY (PostgreSQL) or executemany (SQLite) for the entries, one query for their
+  ids, one for the postings — never one query per entry).
 * :func:`balance_of`, :func:`adhesion_balances` and :func:`totals` are SQL aggregates over the
   postings, so 30 000 households never load into memory; they equal the core's fold
   (:func:`mutuelle.journal.balances`) of the same entries.
@@ -167,21 +167,27 @@ def _chunks(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
 
 
 def _insert(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """One ``executemany`` for many rows (Django's bulk_create spends more time building the
-    statement than the database spends writing it), each value prepared by its field."""
+    """Many rows in one statement: ``COPY … FROM STDIN`` on PostgreSQL (its bulk path; psycopg
+    adapts the values), ``executemany`` on SQLite (the loop runs inside SQLite; values
+    prepared by their fields). Django's bulk_create spends more time building its statement
+    than the database spends writing it."""
     meta = model._meta
     columns = [meta.get_field(f) for f in fields]
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c.column) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    prepared = [
-        [c.get_db_prep_save(v, connection) for c, v in zip(columns, row, strict=True)]
-        for row in rows
-    ]
+    names = ", ".join(quote(c.column) for c in columns)
+    table = quote(meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        prepared = [
+            [c.get_db_prep_save(v, connection) for c, v in zip(columns, row, strict=True)]
+            for row in rows
+        ]
+        values = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", prepared)
 
 
 _ENTRY_FIELDS = (
