@@ -54,3 +54,25 @@ def seed_lines() -> list[str]:
 @pytest.fixture(scope="session")
 def offer() -> Offer:
     return load_offer("grenoble-2025")
+
+
+@pytest.fixture
+def staff(django_user_model):
+    """A member of the Mutuelle's staff (the back office's tests log in as this user)."""
+    return django_user_model.objects.create_user(
+        "agent.accueil", password="mot-de-passe-solide-2025", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture(autouse=True)
+def _documents_in_tmp(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Produced PDFs go to a temporary folder, never to the worktree's ``var/``."""
+    try:
+        from django.conf import settings
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    folder = tmp_path_factory.mktemp("documents")
+    settings.MUTUELLE_DOCUMENTS_DIR = str(folder)
+    yield
+    del settings.MUTUELLE_DOCUMENTS_DIR

@@ -2,12 +2,18 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from tests.factories import (
+    AdhesionFactory,
+    AffiliationFactory,
+    FormulaPeriodFactory,
+    PersonFactory,
+)
 
 from mutuelle import membership as core
 from mutuelle.offers import load_offer
 from mutuelle.web.members import services
 from mutuelle.web.members.enums import EndReason, Role
-from mutuelle.web.members.models import Adhesion, Affiliation, FormulaPeriod, Person
+from mutuelle.web.members.models import Adhesion
 
 D = dt.date
 
@@ -19,50 +25,29 @@ postgres_only = pytest.mark.skipif(
 
 
 @pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user(
-        "agent.accueil", password="mot-de-passe-solide-2025", is_staff=True, is_superuser=True
-    )
-
-
-@pytest.fixture
 def martin(db) -> Adhesion:
     """Claire MARTIN, resident since 1 Jan 2025 (Belledonne, Vanoise since 1 Jan 2026), her
     spouse Karim and their son Noé; contributions paid through 31 Dec 2026."""
     offer = load_offer("grenoble-2025")
-    claire = Person.objects.create(
-        last_name="Martin", first_name="Claire", birth_date=D(1990, 6, 15)
-    )
-    a = Adhesion.objects.create(
+    a = AdhesionFactory(
         number="GR25-000001",
-        offer=offer.id,
-        range="residents",
-        member=claire,
-        signed_on=D(2024, 12, 10),
-        file_sent_on=D(2024, 12, 12),
-        wished_start=D(2025, 1, 1),
-        start=D(2025, 1, 1),
-        paid_until=D(2026, 12, 31),
+        member=PersonFactory(last_name="Martin", first_name="Claire", birth_date=D(1990, 6, 15)),
+        formula=False,
     )
-    FormulaPeriod.objects.create(
-        adhesion=a, formula="Belledonne", start=a.start, end=D(2025, 12, 31)
-    )
-    FormulaPeriod.objects.create(adhesion=a, formula="Vanoise", start=D(2026, 1, 1))
+    FormulaPeriodFactory(adhesion=a, formula="Belledonne", end=D(2025, 12, 31))
+    FormulaPeriodFactory(adhesion=a, formula="Vanoise", start=D(2026, 1, 1))
     for first, birth, role in (
         ("Karim", D(1988, 9, 10), Role.SPOUSE),
         ("Noé", D(2019, 4, 2), Role.CHILD),
     ):
-        p = Person.objects.create(last_name="Martin", first_name=first, birth_date=birth)
         end = core.age_limit_end(offer, "residents", core.Dependant(role, birth))
-        Affiliation.objects.create(
+        AffiliationFactory(
             adhesion=a,
-            person=p,
+            person=PersonFactory(last_name="Martin", first_name=first, birth_date=birth),
             role=role,
-            requested_on=a.file_sent_on,
-            start=a.start,
             end=end.date if end else None,
             end_reason=EndReason.AGE if end else "",
         )
-    a.monthly_cents, _ = services.monthly_contribution(a, "Vanoise", D(2026, 11, 1))
-    a.save()
-    return a
+    # Paid through 2026: brought into the money journal (the amounts are the pricing core's).
+    services.set_paid_until(a, D(2026, 12, 31), on=D(2026, 11, 1))
+    return Adhesion.objects.get(pk=a.pk)

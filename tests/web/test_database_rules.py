@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
+from tests.factories import AdhesionFactory, AffiliationFactory, EventFactory
 
 from mutuelle.web.members.models import AppendOnly, Event, FormulaPeriod
 
@@ -18,7 +19,7 @@ def test_end_before_start_is_refused(martin) -> None:
 
 
 def test_event_history_is_append_only(martin) -> None:
-    e = Event.objects.create(adhesion=martin, kind="change", summary="essai")
+    e = EventFactory(adhesion=martin, kind="change", summary="essai")
     with pytest.raises(AppendOnly):
         e.save()
     with pytest.raises(AppendOnly):
@@ -38,32 +39,23 @@ def test_formula_periods_cannot_overlap(martin) -> None:
 
 @postgres_only
 def test_one_person_cannot_hold_two_overlapping_adhesions(martin) -> None:
-    from mutuelle.web.members.models import Adhesion
-
     with pytest.raises(IntegrityError), transaction.atomic():
-        Adhesion.objects.create(
+        AdhesionFactory(
             number="GR26-000999",
-            offer="grenoble-2025",
-            range="residents",
             member=martin.member,
             signed_on=D(2026, 1, 1),
             file_sent_on=D(2026, 1, 1),
             start=D(2026, 2, 1),
+            formula=False,
         )
 
 
 @postgres_only
 def test_a_person_cannot_be_affiliated_twice_at_once(martin) -> None:
-    from mutuelle.web.members.models import Affiliation
-
     noe = martin.affiliations.get(person__first_name="Noé")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Affiliation.objects.create(
-            adhesion=martin,
-            person=noe.person,
-            role="child",
-            requested_on=D(2026, 1, 1),
-            start=D(2026, 1, 2),
+        AffiliationFactory(
+            adhesion=martin, person=noe.person, requested_on=D(2026, 1, 1), start=D(2026, 1, 2)
         )
 
 

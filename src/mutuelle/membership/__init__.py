@@ -37,6 +37,7 @@ from mutuelle.membership.termination import (
     benefits_allowed,
     member_termination,
     special_termination,
+    with_received_refund,
     with_refund,
 )
 from mutuelle.membership.unpaid import UnpaidTimeline, unpaid_timeline
@@ -73,5 +74,6 @@ __all__ = [
     "rules_for",
     "special_termination",
     "unpaid_timeline",
+    "with_received_refund",
     "with_refund",
 ]

@@ -10,13 +10,15 @@ benefit; contributions are due up to that day and what was paid beyond it is ref
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from mutuelle.dates import add_months, add_years, days_in_month, first_of_next_month
 from mutuelle.explain import Step
+from mutuelle.journal import ContributionPeriod
 from mutuelle.membership.common import Refused, december_31, fr, rules_of
-from mutuelle.membership.prorata import due_for_period
+from mutuelle.membership.prorata import due_for_period, share_until
 from mutuelle.money import Cents, format_euros
 from mutuelle.offers.model import Offer
 
@@ -331,6 +333,52 @@ def with_refund(
         text = (
             f"Cotisations payées jusqu'au {fr(paid_until)} : rien à rembourser ; les cotisations "
             f"jusqu'au {fr(termination.last_covered_day)} restent dues."
+        )
+    return Termination(
+        termination.path,
+        termination.last_covered_day,
+        refund,
+        termination.refund_by,
+        (*termination.steps, Step(text, offer.cite(t.consequences_source))),
+    )
+
+
+def with_received_refund(
+    offer: Offer,
+    range_id: str,
+    termination: Termination,
+    periods: Sequence[ContributionPeriod],
+) -> Termination:
+    """Add the refund from what the journal says was received (docs I-40, I-113): for each
+    contribution period that runs past the last covered day, what was imputed to it beyond the
+    part of its price that stays due (the prorata of I-01)."""
+    t = rules_of(offer, range_id).termination
+    last = termination.last_covered_day
+    first = last + dt.timedelta(days=1)
+    refund = owed = 0
+    beyond = [p for p in periods if p.end > last]
+    for p in beyond:
+        kept = share_until(p.called_cents, p.start, p.end, last) if p.start <= last else 0
+        refund += max(0, p.covered_cents - kept)
+        owed += max(0, kept - p.covered_cents)
+    owed += sum(p.left_cents for p in periods if p.end <= last)
+    received_until = max((p.end for p in periods if p.covered_cents), default=None)
+    if refund:
+        text = (
+            f"Cotisations reçues jusqu'au {fr(received_until or last)} : la période à partir du "
+            f"{fr(first)} n'est pas couverte, {format_euros(refund)} sont remboursés"
+        )
+        text += f" au plus tard le {fr(termination.refund_by)}." if termination.refund_by else "."
+    elif received_until is None:
+        text = "Aucune cotisation reçue : rien à rembourser."
+    else:
+        text = (
+            f"Cotisations reçues jusqu'au {fr(received_until)} : rien à rembourser au-delà du "
+            f"{fr(last)}."
+        )
+    if owed:
+        text += (
+            f" Restent dues les cotisations jusqu'au {fr(last)} non réglées : {format_euros(owed)}."
         )
     return Termination(
         termination.path,

@@ -13,6 +13,7 @@ blank and a declared gap that is not blank.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Generic, Literal, TypeVar
 
@@ -96,6 +97,7 @@ class TariffRow(Frozen):
         return v
 
 
+@functools.cache  # a pure parse of a few dozen labels, asked for at every quote's row lookup
 def _parse_age(label: str) -> tuple[int, int | None]:
     m = _AGE_RE.match(label)
     if not m:

@@ -25,6 +25,7 @@ from django.utils.html import format_html, format_html_join
 from mutuelle import membership as core
 from mutuelle.membership import Refused
 from mutuelle.money import format_euros
+from mutuelle.web.journal.admin import journal_panel
 from mutuelle.web.members import services
 from mutuelle.web.members.enums import EventKind
 from mutuelle.web.members.forms import DATE, DeathForm, DependantForm, FormulaForm, TerminationForm
@@ -144,6 +145,12 @@ class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]
     higher_education = forms.BooleanField(
         label="Inscrit-e dans l'enseignement supérieur (gamme étudiante)", required=False
     )
+    paid_until = forms.DateField(
+        label="Cotisations payées jusqu'au",
+        required=False,
+        widget=DATE,
+        help_text="reprise au journal des cotisations déjà réglées (avant la facturation)",
+    )
 
     class Meta:
         model = Adhesion
@@ -155,7 +162,6 @@ class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]
             "file_sent_on",
             "wished_start",
             "previous_cover_ends",
-            "paid_until",
             "payroll_deduction",
             "agent_service_entry",
             "agent_last_reference_cover_end",
@@ -167,7 +173,6 @@ class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]
                 "file_sent_on",
                 "wished_start",
                 "previous_cover_ends",
-                "paid_until",
                 "agent_service_entry",
                 "agent_last_reference_cover_end",
             )
@@ -218,6 +223,28 @@ class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
+class AdhesionChangeForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The facts staff may edit; « payées jusqu'au » is not stored on the adhesion: changing it
+    records a reprise in the money journal (``services.set_paid_until``)."""
+
+    paid_until = forms.DateField(
+        label="Cotisations payées jusqu'au",
+        required=False,
+        widget=DATE,
+        help_text="lu dans le journal ; le corriger y enregistre une reprise de solde "
+        "(tant que la facturation n'appelle pas les cotisations)",
+    )
+
+    class Meta:
+        model = Adhesion
+        fields = ["payroll_deduction"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("paid_until", self.instance.paid_until)
+
+
 @admin.register(Adhesion)
 class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
@@ -257,8 +284,10 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "end_reason",
         "end_notified_on",
         "refund_display",
-        "refund_by",
+        "refund_by_display",
         "monthly",
+        "up_to_date_display",
+        "journal_lines",
         "computed_dates",
         "status",
         "payment_mode",
@@ -277,13 +306,17 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             {"fields": ("computed_dates",)},
         ),
         (
+            "Cotisations et paiements (journal, lecture seule)",
+            {"fields": ("journal_lines",)},
+        ),
+        (
             "Faits enregistrés",
             {
                 "fields": (
                     ("signed_on", "file_sent_on", "wished_start", "previous_cover_ends"),
                     ("start", "end", "end_reason", "end_notified_on"),
-                    ("refund_display", "refund_by"),
-                    ("paid_until", "up_to_date", "payroll_deduction"),
+                    ("refund_display", "refund_by_display"),
+                    ("paid_until", "up_to_date_display", "payroll_deduction"),
                     ("agent_service_entry", "agent_last_reference_cover_end"),
                     ("payment_mode", "payment_frequency"),
                     ("iban", "account_holder", "consent_at"),
@@ -297,7 +330,7 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             super()
             .get_queryset(request)
             .select_related("member")
-            .prefetch_related("formula_periods")
+            .prefetch_related("formula_periods", "affiliations__person")
         )
 
     def get_form(
@@ -306,6 +339,8 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if obj is None:
             kw["form"] = AdhesionCreateForm
             kw["fields"] = None
+        else:
+            kw["form"] = AdhesionChangeForm
         return super().get_form(request, obj, change=change, **kw)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -354,9 +389,20 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: Adhesion, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
-            if form.changed_data:
-                labels = [str(form.fields[f].label) for f in form.changed_data]
-                values = {f: form.cleaned_data.get(f) for f in form.changed_data}
+            changed = [f for f in form.changed_data if f != "paid_until"]
+            labels = [str(form.fields[f].label) for f in changed]
+            values = {f: form.cleaned_data.get(f) for f in form.changed_data}
+            if "paid_until" in form.changed_data:
+                try:
+                    labels.append(
+                        services.set_paid_until(
+                            obj, form.cleaned_data["paid_until"], actor=request.user
+                        )
+                    )
+                except Refused as exc:
+                    messages.error(request, f"Refusé : {exc.message}")
+                    values.pop("paid_until")
+            if labels:
                 services.log(
                     obj,
                     EventKind.CHANGE,
@@ -377,13 +423,16 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         FormulaPeriod.objects.create(
             adhesion=obj, formula=form.cleaned_data["formula"], start=obj.start
         )
-        monthly, note = services.monthly_contribution(obj, form.cleaned_data["formula"], obj.start)
-        obj.monthly_cents = monthly
-        obj.save(update_fields=["monthly_cents"])
+        _monthly, note = services.monthly_contribution(obj, form.cleaned_data["formula"], obj.start)
+        paid = ""
+        if form.cleaned_data.get("paid_until"):
+            paid = " ; " + services.set_paid_until(
+                obj, form.cleaned_data["paid_until"], actor=request.user
+            )
         services.log(
             obj,
             EventKind.ADHESION,
-            f"Adhésion enregistrée, effet le {obj.start:%d/%m/%Y} ; cotisation : {note}",
+            f"Adhésion enregistrée, effet le {obj.start:%d/%m/%Y} ; cotisation : {note}{paid}",
             request.user,
             (*form.eligibility.steps, *eff.steps),
         )
@@ -417,6 +466,18 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description="remboursement")
     def refund_display(self, obj: Adhesion) -> str:
         return format_euros(obj.refund_cents) if obj.refund_cents is not None else "—"
+
+    @admin.display(description="remboursement au plus tard le")
+    def refund_by_display(self, obj: Adhesion) -> str:
+        return f"{obj.refund_by:%d/%m/%Y}" if obj.refund_by else "—"
+
+    @admin.display(description="à jour de ses cotisations")
+    def up_to_date_display(self, obj: Adhesion) -> str:
+        return "oui" if obj.up_to_date else "non"
+
+    @admin.display(description="écritures")
+    def journal_lines(self, obj: Adhesion) -> str:
+        return journal_panel(obj, timezone.localdate())
 
     @admin.display(description="dates calculées")
     def computed_dates(self, obj: Adhesion) -> str:

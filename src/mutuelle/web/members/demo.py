@@ -19,8 +19,13 @@ from django.db import transaction
 
 from mutuelle import membership as core
 from mutuelle.dates import add_months, add_years
+from mutuelle.journal import Entry, contribution_status
 from mutuelle.membership import Refused
 from mutuelle.offers.model import Offer
+from mutuelle.pricing import Member, QuoteRefused
+from mutuelle.pricing.household import AgentFacts
+from mutuelle.pricing.schedule import FormulaSpan, Insured, monthly_price, quote_on
+from mutuelle.web.journal import services as journal
 from mutuelle.web.members import services
 from mutuelle.web.members.enums import Channel, DocumentKind, EndReason, EventKind, Proof, Role
 from mutuelle.web.members.models import (
@@ -139,6 +144,9 @@ class _Household:
     periods: list[FormulaPeriod] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     events: list[tuple[str, str, dict[str, object]]] = field(default_factory=list)
+    late: bool = False  # some contributions fallen due are unpaid
+    paid_until: dt.date | None = None
+    entries: list[Entry] = field(default_factory=list)  # the past, brought into the journal
 
 
 def _date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
@@ -174,22 +182,24 @@ def _build(rng: random.Random, offer: Offer, n: int, today: dt.date, number: int
     eff = core.effective_date(offer, rid, file_sent_on=sent, wished=wished)
     start = eff.date
     formula = rng.choices(r.formulas, weights=[3, 5, 6, 3, 2, 1, 1][: len(r.formulas)])[0]
+    channel = rng.choices([c.value for c in Channel], weights=[55, 30, 3, 10, 2])[0]
+    payroll = rid == "agents" and rng.random() < 0.6
+    late = rng.random() <= 0.04
     a = Adhesion(
         number=f"GR{start.year % 100:02d}-{number:06d}",
         offer=offer.id,
         range=rid,
-        channel=rng.choices([c.value for c in Channel], weights=[55, 30, 3, 10, 2])[0],
+        channel=channel,
         signed_on=signed,
         file_sent_on=sent,
         wished_start=wished,
         start=start,
-        payroll_deduction=rid == "agents" and rng.random() < 0.6,
-        up_to_date=rng.random() > 0.04,
+        payroll_deduction=payroll,
     )
     if rid == "agents":
         a.agent_service_entry = _date(rng, dt.date(2012, 1, 1), dt.date(2024, 12, 31))
         a.agent_last_reference_cover_end = start - dt.timedelta(days=rng.randint(1, 200))
-    hh = _Household(a, member, formula)
+    hh = _Household(a, member, formula, late=late)
     hh.events.append(
         (
             EventKind.ADHESION,
@@ -316,7 +326,7 @@ def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date)
                 adhesion_start=a.start,
                 new=new,
                 requested_on=asked,
-                up_to_date=a.up_to_date,
+                up_to_date=not hh.late,
             )
             if d.allowed and d.effective_on and d.effective_on <= add_months(today, 2):
                 hh.periods[-1].end = d.effective_on - dt.timedelta(days=1)
@@ -331,13 +341,15 @@ def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date)
                         {"rules": services.steps_data(d.steps)},
                     )
                 )
-    a.paid_until = (
+    paid_until: dt.date | None = (
         dt.date(today.year, 12, 31)
         if rng.random() < 0.2
         else today.replace(day=1) - dt.timedelta(days=1)
     )
-    if a.paid_until < a.start:
-        a.paid_until = None
+    if paid_until is not None and paid_until < a.start:
+        paid_until = None
+    hh.paid_until = paid_until
+    _contributions(offer, hh, today)
     if rng.random() < 0.06:
         received = _date(rng, a.start, today)
         t, _ = core.member_termination(
@@ -345,13 +357,18 @@ def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date)
         )
         if t.last_covered_day < today:
             a.end, a.end_reason, a.end_notified_on = t.last_covered_day, t.path, received
-            a.refund_by = t.refund_by
+            status = contribution_status(hh.entries, a.number)
+            t = core.with_received_refund(offer, rid, t, status.periods)
             hh.events.append(
                 (
                     EventKind.TERMINATED,
                     f"{t.label.capitalize()} : dernier jour couvert "
                     f"le {t.last_covered_day:%d/%m/%Y}.",
-                    {"rules": services.steps_data(t.steps)},
+                    {
+                        "rules": services.steps_data(t.steps),
+                        "refund_cents": t.refund_cents,
+                        "refund_by": t.refund_by.isoformat() if t.refund_by else None,
+                    },
                 )
             )
             for p in hh.periods:
@@ -364,47 +381,63 @@ def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date)
             hh.dependants = [(p, f) for p, f in hh.dependants if f.start <= a.end]
 
 
+def _insured(hh: _Household) -> list[Insured]:
+    a = hh.adhesion
+    agent = (
+        AgentFacts(a.agent_service_entry, a.agent_last_reference_cover_end)
+        if a.range == "agents"
+        else None
+    )
+    people = [Insured(Member("adherent", hh.member.birth_date, 0, agent=agent), a.start, a.end)]
+    for i, (p, aff) in enumerate(hh.dependants, start=1):
+        role = "spouse" if aff.role == Role.SPOUSE else "child"
+        member = Member(role, p.birth_date, i, proof=aff.proof or None, disabled=aff.disabled)  # type: ignore[arg-type]
+        people.append(Insured(member, aff.start, aff.end))
+    return people
+
+
+def _contributions(offer: Offer, hh: _Household, today: dt.date) -> None:
+    """The household's past contributions, priced by the pricing core, brought into the
+    journal (docs I-110): called and received up to « payé jusqu'au »; a late household also
+    owes its last two months."""
+    a = hh.adhesion
+    paid = hh.paid_until
+    called = paid
+    if hh.late:
+        called = max(d for d in (paid, today.replace(day=1) - dt.timedelta(days=1)) if d)
+        paid = add_months(today.replace(day=1), -2) - dt.timedelta(days=1)
+        paid = paid if paid >= a.start else None
+    if called is None or called < a.start:
+        return
+    try:
+        hh.entries = services.reprise_entries(
+            offer,
+            number=a.number,
+            range_id=a.range,
+            insured=_insured(hh),
+            spans=[FormulaSpan(p.formula, p.start, p.end) for p in hh.periods],
+            start=a.start,
+            called_until=called,
+            paid_until=paid,
+            on=today,
+            memo="Reprise des données de démonstration",
+        )
+    except QuoteRefused:
+        return  # a blank tariff cell: nothing can be brought in
+
+
 def _monthly(offer: Offer, hh: _Household, today: dt.date) -> None:
+    """The household's monthly contribution, as the back office will show it."""
     a = hh.adhesion
     on = a.end if a.end is not None else max(a.start, today)
     periods = [p for p in hh.periods if p.start <= on]
     formula = periods[-1].formula if periods else hh.formula
-    from mutuelle.pricing import Household, Member, QuoteRefused, quote
-    from mutuelle.pricing.engine import FormulaQuote
-    from mutuelle.pricing.household import AgentFacts
-
-    members = [
-        Member(
-            "adherent",
-            hh.member.birth_date,
-            0,
-            agent=AgentFacts(a.agent_service_entry, a.agent_last_reference_cover_end)
-            if a.range == "agents"
-            else None,
-        )
-    ]
-    for i, (p, aff) in enumerate(hh.dependants, start=1):
-        if aff.start <= on and (aff.end is None or aff.end >= on):
-            members.append(
-                Member(
-                    "spouse" if aff.role == Role.SPOUSE else "child",
-                    p.birth_date,
-                    i,
-                    proof=aff.proof or None,
-                    disabled=aff.disabled,
-                )
-            )  # type: ignore[arg-type]
     try:
-        q = quote(offer, Household(a.range, on, tuple(members)), formula)  # type: ignore[arg-type]
+        q = quote_on(offer, a.range, _insured(hh), formula, on)  # type: ignore[arg-type]
     except QuoteRefused:
+        a.monthly_cents = None
         return
-    f = q.formulas[0]
-    if isinstance(f, FormulaQuote):
-        a.monthly_cents = f.monthly_cents
-        if a.end is not None and a.paid_until is not None and a.paid_until > a.end:
-            a.refund_cents = core.due_for_period(
-                f.monthly_cents, a.end + dt.timedelta(days=1), a.paid_until
-            )
+    a.monthly_cents = monthly_price(q, on)
 
 
 def _martin(offer: Offer) -> _Household:
@@ -421,7 +454,6 @@ def _martin(offer: Offer) -> _Household:
         file_sent_on=dt.date(2024, 12, 12),
         wished_start=dt.date(2025, 1, 1),
         start=dt.date(2025, 1, 1),
-        paid_until=dt.date(2026, 12, 31),
     )
     member = Person(
         last_name="Martin",
@@ -432,7 +464,7 @@ def _martin(offer: Offer) -> _Household:
         city="Grenoble",
         email="claire.martin@exemple.fr",
     )
-    hh = _Household(a, member, "Vanoise")
+    hh = _Household(a, member, "Vanoise", paid_until=dt.date(2026, 12, 31))
     hh.events.append((EventKind.ADHESION, "Adhésion enregistrée, effet le 01/01/2025.", {}))
     for kind in (DocumentKind.IDENTITY, DocumentKind.AMO_ATTESTATION, DocumentKind.RIB):
         hh.documents.append(Document(kind=kind, received_on=a.file_sent_on))
@@ -498,6 +530,7 @@ def build_population(
         built.append(hh)
         if (i + 2) % 500 == 0:
             progress(f"  {i + 2}/{households} foyers calculés…")
+    _contributions(offer, built[0], today)
     for hh in built:
         _monthly(offer, hh, today)
     return built
@@ -556,6 +589,7 @@ def _write(built: list[_Household], batch: int = 1000) -> dict[str, int]:
         FormulaPeriod.objects.bulk_create(periods, batch_size=batch)
         Document.objects.bulk_create(docs, batch_size=batch)
         Event.objects.bulk_create(events, batch_size=batch)
+        posted = journal.post_many((e for hh in built for e in hh.entries), batch="demo-data")
     return {
         "households": len(built),
         "persons": len(persons),
@@ -563,4 +597,5 @@ def _write(built: list[_Household], batch: int = 1000) -> dict[str, int]:
         "formula_periods": len(periods),
         "documents": len(docs),
         "events": len(events),
+        "journal_entries": posted,
     }

@@ -2,7 +2,10 @@
 
 Dates are computed by the core (:mod:`mutuelle.membership`), never typed: the services of
 :mod:`mutuelle.web.members.services` write them with the rule that produced them in the event
-history. The database forbids what it can: an end before a start (CHECK, every backend); on
+history. Balances are never stored here: what was called, paid, owed or is to be refunded is
+read from the money journal (:mod:`mutuelle.web.journal`) and the event history, and the
+monthly contribution is a price the pricing core computes (``Adhesion.monthly_cents``).
+The database forbids what it can: an end before a start (CHECK, every backend); on
 PostgreSQL two overlapping periods of one adhesion's formulas, of one person's adhesions or
 of one person's affiliations (EXCLUDE USING gist, migration 0002); an update or a deletion of
 the event history (trigger, every backend).
@@ -10,11 +13,16 @@ the event history (trigger, every backend).
 
 from __future__ import annotations
 
-from django.conf import settings
+import datetime as dt
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from mutuelle.web.appendonly import AppendOnly, AppendOnlyModel, recorded_by
 from mutuelle.web.members.enums import (
     AdhesionStatus,
     Channel,
@@ -27,6 +35,19 @@ from mutuelle.web.members.enums import (
     RangeChoice,
     Role,
 )
+
+if TYPE_CHECKING:
+    from mutuelle.journal import ContributionStatus, Entry
+
+__all__ = [
+    "Adhesion",
+    "Affiliation",
+    "AppendOnly",
+    "Document",
+    "Event",
+    "FormulaPeriod",
+    "Person",
+]
 
 
 def _end_after_start(name: str) -> models.CheckConstraint:
@@ -83,11 +104,6 @@ class Adhesion(models.Model):
         "motif de cessation", max_length=30, choices=EndReason.choices, blank=True
     )
     end_notified_on = models.DateField("demande de cessation reçue le", null=True, blank=True)
-    refund_cents = models.IntegerField("remboursement (centimes)", null=True, blank=True)
-    refund_by = models.DateField("remboursement au plus tard le", null=True, blank=True)
-    monthly_cents = models.IntegerField("cotisation mensuelle (centimes)", null=True, blank=True)
-    paid_until = models.DateField("cotisations payées jusqu'au", null=True, blank=True)
-    up_to_date = models.BooleanField("à jour de ses cotisations", default=True)
     payroll_deduction = models.BooleanField("précompte sur salaire (agents)", default=False)
     agent_service_entry = models.DateField(
         "entrée dans la fonction publique", null=True, blank=True
@@ -126,6 +142,77 @@ class Adhesion(models.Model):
     def current_formula(self) -> FormulaPeriod | None:
         periods = sorted(self.formula_periods.all(), key=lambda p: p.start)
         return periods[-1] if periods else None
+
+    # --- derived, never stored beside the journal (docs/interpretations.md I-110…I-113) ---
+    # Cached on the instance for one request or act; a fresh ``Adhesion.objects.get`` reads
+    # them again.
+
+    @cached_property
+    def journal_entries(self) -> list[Entry]:
+        """The adhesion's entries in the money journal (two queries)."""
+        from mutuelle.web.journal import services as journal
+
+        return journal.entries_of(self.number)
+
+    @cached_property
+    def contribution_status(self) -> ContributionStatus:
+        """What the journal says of the contributions: called, settled, paid until, owed."""
+        from mutuelle.web.journal import services as journal
+
+        return journal.contribution_status(self.number, self.journal_entries)
+
+    @property
+    def paid_until(self) -> dt.date | None:
+        """« Cotisations payées jusqu'au »: the end of the last period paid in full."""
+        return self.contribution_status.paid_until
+
+    @property
+    def up_to_date(self) -> bool:
+        """« À jour de ses cotisations » today: nothing fallen due is unpaid."""
+        return self.contribution_status.up_to_date(timezone.localdate())
+
+    @property
+    def monthly_cents(self) -> int | None:
+        """The household's monthly contribution — a price (pricing core), not a balance: for
+        the month of today, of the last covered day once the adhesion has ended, of its start
+        before it begins. None when the texts cannot price it. Assigning primes the cache with
+        a price already computed (the demonstration population, before it is written)."""
+        if "_monthly_cents" not in self.__dict__:
+            from mutuelle.web.members import services
+
+            self.__dict__["_monthly_cents"] = services.current_monthly(self)
+        value: int | None = self.__dict__["_monthly_cents"]
+        return value
+
+    @monthly_cents.setter
+    def monthly_cents(self, value: int | None) -> None:
+        self.__dict__["_monthly_cents"] = value
+
+    @cached_property
+    def _refund(self) -> dict[str, object]:
+        """The refund recorded with the termination (the membership core computed it from the
+        contributions the journal says were received); billing pays it."""
+        event = (
+            self.events.filter(data__has_key="refund_cents").order_by("-at", "-id").first()
+            if self.pk
+            else None
+        )
+        return event.data if event is not None else {}
+
+    @property
+    def refund_cents(self) -> int | None:
+        value = self._refund.get("refund_cents")
+        return int(value) if isinstance(value, int) else None
+
+    @property
+    def refund_by(self) -> dt.date | None:
+        value = self._refund.get("refund_by")
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+    def forget_derived(self) -> None:
+        """Drop the cached views after an act changed the journal or the history."""
+        for name in ("journal_entries", "contribution_status", "_monthly_cents", "_refund"):
+            self.__dict__.pop(name, None)
 
 
 class Affiliation(models.Model):
@@ -217,26 +304,17 @@ class Document(models.Model):
         return f"{self.get_kind_display()} ({self.received_on:%d/%m/%Y})"
 
 
-class AppendOnly(Exception):
-    pass
-
-
-class Event(models.Model):
+class Event(AppendOnlyModel):
     """Append-only history: who did what, when, and the rules applied (a trigger in the
     database refuses UPDATE and DELETE)."""
+
+    refusal = "l'historique des événements est en ajout seul"
 
     adhesion = models.ForeignKey(
         Adhesion, on_delete=models.PROTECT, related_name="events", verbose_name="adhésion"
     )
     at = models.DateTimeField("le", auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="par",
-    )
+    actor = recorded_by()
     kind = models.CharField("événement", max_length=30, choices=EventKind.choices)
     summary = models.TextField("résumé")
     data = models.JSONField("détail (règles appliquées)", default=dict, blank=True)
@@ -248,11 +326,3 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise AppendOnly("l'historique des événements ne se modifie pas")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnly("l'historique des événements ne se supprime pas")

@@ -8,20 +8,24 @@ is also written to the history, then raised for the screen to show it in plain w
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from mutuelle import journal as journal_core
 from mutuelle import membership as core
 from mutuelle.membership import Refused, Step
 from mutuelle.money import format_euros
 from mutuelle.offers import latest_offer_id, load_offer
 from mutuelle.offers.model import Offer
-from mutuelle.pricing import Household, Member, QuoteRefused, quote
-from mutuelle.pricing.engine import FormulaQuote
+from mutuelle.pricing import Member, QuoteRefused
 from mutuelle.pricing.household import AgentFacts
+from mutuelle.pricing.schedule import FormulaSpan, Insured, dues, monthly_price, quote_on
+from mutuelle.web.journal import services as journal
 from mutuelle.web.members.enums import EndReason, EventKind, Role
 from mutuelle.web.members.models import Adhesion, Affiliation, Event, FormulaPeriod, Person
 
@@ -62,8 +66,9 @@ def covered_on(adhesion: Adhesion, on: dt.date) -> list[Affiliation]:
     ]
 
 
-def household_on(adhesion: Adhesion, on: dt.date) -> Household:
-    members = [
+def insured_of(adhesion: Adhesion) -> list[Insured]:
+    """The adhesion's persons with their cover dates, as the pricing core reads them."""
+    member = Insured(
         Member(
             role="adherent",
             birth_date=adhesion.member.birth_date,
@@ -75,32 +80,149 @@ def household_on(adhesion: Adhesion, on: dt.date) -> Household:
             )
             if adhesion.range == "agents"
             else None,
-        )
-    ]
-    for i, a in enumerate(covered_on(adhesion, on), start=1):
-        members.append(
-            Member(
-                role="spouse" if a.role == Role.SPOUSE else "child",
-                birth_date=a.person.birth_date,
-                index=i,
-                name=a.person.first_name,
-                proof=a.proof or None,  # type: ignore[arg-type]
-                disabled=a.disabled,
+        ),
+        adhesion.start,
+        adhesion.end,
+    )
+    out = [member]
+    for i, a in enumerate(sorted(adhesion.affiliations.all(), key=_by_start), start=1):
+        out.append(
+            Insured(
+                Member(
+                    role="spouse" if a.role == Role.SPOUSE else "child",
+                    birth_date=a.person.birth_date,
+                    index=i,
+                    name=a.person.first_name,
+                    proof=a.proof or None,  # type: ignore[arg-type]
+                    disabled=a.disabled,
+                ),
+                a.start,
+                a.end,
             )
         )
-    return Household(range=adhesion.range, date=on, members=tuple(members))  # type: ignore[arg-type]
+    return out
+
+
+def _by_start(a: Affiliation) -> tuple[dt.date, dt.date, int]:
+    return (a.start, a.person.birth_date, a.pk or 0)
+
+
+def formula_spans(adhesion: Adhesion) -> list[FormulaSpan]:
+    return [
+        FormulaSpan(p.formula, p.start, p.end)
+        for p in sorted(adhesion.formula_periods.all(), key=lambda p: p.start)
+    ]
 
 
 def monthly_contribution(adhesion: Adhesion, formula: str, on: dt.date) -> tuple[int | None, str]:
-    """The household's monthly contribution on ``on`` (pricing core), or None and why."""
+    """What a full month of ``on`` costs the household in ``formula`` (pricing core; a newborn
+    exempt that month counts nothing), or None and why."""
+    rid: Any = adhesion.range
     try:
-        q = quote(offer_for(adhesion), household_on(adhesion, on), formula)
+        q = quote_on(offer_for(adhesion), rid, insured_of(adhesion), formula, on)
     except QuoteRefused as exc:
         return None, str(exc)
-    f = q.formulas[0]
-    if isinstance(f, FormulaQuote):
-        return f.monthly_cents, f"{format_euros(f.monthly_cents)} par mois ({f.formula})"
-    return None, f"{f.error} ({f.source})"
+    monthly = monthly_price(q, on)
+    return monthly, f"{format_euros(monthly)} par mois ({q.formula})"
+
+
+def current_monthly(adhesion: Adhesion, today: dt.date | None = None) -> int | None:
+    """The monthly contribution shown for the adhesion: for today's month, the last covered
+    day's once ended, the start's before it begins."""
+    on = max(today or timezone.localdate(), adhesion.start)
+    if adhesion.end is not None:
+        on = min(on, adhesion.end)
+    span = next((f for f in formula_spans(adhesion) if f.holds_on(on)), None)
+    if span is None:
+        return None
+    return monthly_contribution(adhesion, span.formula, on)[0]
+
+
+def reprise_entries(
+    offer: Offer,
+    *,
+    number: str,
+    range_id: str,
+    insured: Sequence[Insured],
+    spans: Sequence[FormulaSpan],
+    start: dt.date,
+    called_until: dt.date,
+    paid_until: dt.date | None,
+    on: dt.date,
+    memo: str,
+    existing: Sequence[journal_core.Entry] = (),
+) -> list[journal_core.Entry]:
+    """The entries bringing an adhesion's contributions into the journal as called from
+    ``start`` to ``called_until`` and received to ``paid_until``, priced by the pricing core
+    (:class:`QuoteRefused` when the texts cannot price them), replacing any former reprise."""
+    rid: Any = range_id
+    amounts = dues(
+        offer,
+        rid,
+        insured,
+        spans,
+        start,
+        called_until,
+        cuts=[paid_until + dt.timedelta(days=1)] if paid_until else [],
+    )
+    return journal_core.reopen(
+        existing, number, amounts, paid_through=paid_until, date=on, range_id=range_id, memo=memo
+    )
+
+
+def set_paid_until(
+    adhesion: Adhesion,
+    paid_until: dt.date | None,
+    *,
+    actor: Any = None,
+    on: dt.date | None = None,
+) -> str:
+    """Record « cotisations payées jusqu'au » as a reprise in the journal (docs I-110): the
+    contributions from the start are brought in as called up to the later of the former and
+    the new date, and as received up to the new date; the former reprise is reversed. The
+    amounts are the pricing core's. Returns what changed, in words, for the history."""
+    on = on or timezone.localdate()
+    if adhesion.end is not None:
+        raise Refused(
+            f"l'adhésion a cessé le {adhesion.end:%d/%m/%Y} : la reprise des cotisations ne se "
+            "corrige plus (la facturation rembourse ou recouvre le solde)"
+        )
+    before = adhesion.contribution_status
+    called_until = max(
+        (d for d in (before.called_until, paid_until) if d is not None), default=None
+    )
+    if called_until is None or called_until < adhesion.start:
+        return "aucune cotisation à reprendre"
+    try:
+        entries = reprise_entries(
+            offer_for(adhesion),
+            number=adhesion.number,
+            range_id=adhesion.range,
+            insured=insured_of(adhesion),
+            spans=formula_spans(adhesion),
+            start=adhesion.start,
+            called_until=called_until,
+            paid_until=paid_until,
+            on=on,
+            memo="Reprise saisie au back office",
+            existing=adhesion.journal_entries,
+        )
+    except QuoteRefused as exc:
+        raise Refused(f"cotisations impossibles à chiffrer : {exc.message}", exc.source) from None
+    except journal_core.NotAnOpening as exc:
+        raise Refused(str(exc), journal_core.opening.SOURCE) from None
+    journal.post_many(entries, actor=actor)
+    adhesion.forget_derived()
+    after = adhesion.contribution_status
+    said = "aucune" if after.paid_until is None else f"{after.paid_until:%d/%m/%Y}"
+    text = f"Cotisations payées jusqu'au {said}"
+    owed = after.owed_on(on)
+    text += (
+        f" ; à jour de ses cotisations : non ({format_euros(owed)} échus non réglés)"
+        if owed
+        else " ; à jour de ses cotisations : oui"
+    )
+    return text
 
 
 # --- acts --------------------------------------------------------------------------------
@@ -199,10 +321,7 @@ def add_dependant(
         period = adhesion.current_formula()
         note = ""
         if period is not None:
-            monthly, note = monthly_contribution(adhesion, period.formula, max(s, received_on))
-            if monthly is not None:
-                adhesion.monthly_cents = monthly
-                adhesion.save(update_fields=["monthly_cents"])
+            _monthly, note = monthly_contribution(adhesion, period.formula, max(s, received_on))
         msg = (
             f"{aff.get_role_display()} {person.first_name} {person.last_name} affilié-e : "
             f"couvert-e à partir du {s:%d/%m/%Y}"
@@ -239,7 +358,7 @@ def change_formula(
             adhesion_start=adhesion.start,
             new=new,
             requested_on=requested_on,
-            up_to_date=adhesion.up_to_date,
+            up_to_date=adhesion.contribution_status.up_to_date(requested_on),
         )
         if not decision.allowed:
             refusal = Refused(decision.reason or "refusé", decision.source)
@@ -332,15 +451,11 @@ def terminate(
                 f"la cessation au {t.last_covered_day:%d/%m/%Y} précéderait la prise d'effet "
                 f"de l'adhésion ({adhesion.start:%d/%m/%Y}) : voir plutôt la renonciation"
             )
-        if adhesion.monthly_cents is not None and adhesion.paid_until is not None:
-            t = core.with_refund(
-                offer, rid, t, monthly_cents=adhesion.monthly_cents, paid_until=adhesion.paid_until
-            )
+        # The refund: what the journal says was received beyond the last covered day.
+        t = core.with_received_refund(offer, rid, t, adhesion.contribution_status.periods)
         adhesion.end = t.last_covered_day
         adhesion.end_reason = t.path
         adhesion.end_notified_on = received_on
-        adhesion.refund_cents = t.refund_cents
-        adhesion.refund_by = t.refund_by
         adhesion.save()
         for aff in adhesion.affiliations.all():
             if aff.start > t.last_covered_day:
@@ -371,7 +486,17 @@ def terminate(
                 + "; ".join(f"{o.label} ({o.last_covered_day:%d/%m/%Y})" for o in others)
                 + "."
             )
-        log(adhesion, EventKind.TERMINATED, msg, actor, t.steps, path=t.path)
+        log(
+            adhesion,
+            EventKind.TERMINATED,
+            msg,
+            actor,
+            t.steps,
+            path=t.path,
+            refund_cents=t.refund_cents,
+            refund_by=t.refund_by,
+        )
+        adhesion.forget_derived()
     return Outcome(msg, t.steps)
 
 
@@ -406,6 +531,7 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
         )
     lines.append(renunciation_line(adhesion))
     lines.append(missing_documents(adhesion, today))
+    lines.append(contributions_line(adhesion, today))
     if adhesion.end is not None:
         lines.append(
             Line(
@@ -485,6 +611,34 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
                 )
             )
     return lines
+
+
+def contributions_line(adhesion: Adhesion, today: dt.date) -> Line:
+    """What the journal says of the contributions; when some are unpaid, the timeline of
+    L.221-7 (notice, suspension, termination) from the first unpaid period's due date."""
+    status = adhesion.contribution_status
+    if not status.periods:
+        return Line("Cotisations (journal)", "aucune cotisation au journal", ())
+    paid = f"{status.paid_until:%d/%m/%Y}" if status.paid_until else "rien encore"
+    owed = status.owed_on(today)
+    unpaid = status.first_unpaid
+    if not owed or unpaid is None:
+        return Line("Cotisations (journal)", f"payées jusqu'au {paid} ; à jour", ())
+    value = (
+        f"payées jusqu'au {paid} ; impayé : {format_euros(owed)} échus, le premier le "
+        f"{unpaid.start:%d/%m/%Y}"
+    )
+    try:
+        timeline = core.unpaid_timeline(
+            offer_for(adhesion),
+            adhesion.range,
+            due_on=unpaid.start,
+            instalments=adhesion.payment_frequency != "annual",
+            payroll=adhesion.payroll_deduction and adhesion.range == "agents",
+        )
+    except Refused as exc:
+        return Line("Cotisations (journal)", value, (Step(exc.message, exc.source or ""),))
+    return Line("Cotisations (journal)", value, timeline.steps)
 
 
 def renunciation_line(adhesion: Adhesion) -> Line:

@@ -183,23 +183,23 @@ def _match(report: sepa.BankReturnReport) -> tuple[list[_Candidate], list[str]]:
             )
         )
     for line in report.lines:
-        tx = found.get(line.end_to_end_id)
-        if tx is None:
+        sent_tx = found.get(line.end_to_end_id)
+        if sent_tx is None:
             problems.append(f"{line.end_to_end_id} : référence inconnue (aucune opération émise)")
             continue
-        if line.amount_cents is not None and line.amount_cents != tx.amount_cents:
+        if line.amount_cents is not None and line.amount_cents != sent_tx.amount_cents:
             problems.append(
                 f"{line.end_to_end_id} : montant {line.amount_cents / 100:.2f} € au lieu de "
-                f"{tx.amount_cents / 100:.2f} € émis"
+                f"{sent_tx.amount_cents / 100:.2f} € émis"
             )
             continue
-        if line.original_message_id and line.original_message_id != tx.file.message_id:
+        if line.original_message_id and line.original_message_id != sent_tx.file.message_id:
             problems.append(
                 f"{line.end_to_end_id} : fichier d'origine {line.original_message_id} au lieu "
-                f"de {tx.file.message_id}"
+                f"de {sent_tx.file.message_id}"
             )
             continue
-        candidates.append(_Candidate(tx, line))
+        candidates.append(_Candidate(sent_tx, line))
     return candidates, problems
 
 

@@ -722,7 +722,6 @@ def _write_request(
                 if d.get("current_cover") == "yes"
                 else None,
                 start=checked.effective.date,
-                monthly_cents=checked.monthly_cents,
                 payment_mode=d["payment_mode"],
                 payment_frequency=d["payment_frequency"],
                 payroll_deduction=d["payment_mode"] == PaymentMode.PAYROLL,

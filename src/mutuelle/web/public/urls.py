@@ -1,5 +1,6 @@
 from django.urls import path
 
+from mutuelle.web.documents.views import request_pdf
 from mutuelle.web.public import views
 
 app_name = "public"
@@ -10,7 +11,7 @@ urlpatterns = [
     path("conseil/", views.advice, name="advice"),
     path("adherer/", views.join, name="join"),
     path("adherer/demande/<str:number>/", views.request_page, name="request"),
-    path("adherer/demande/<str:number>/recapitulatif.pdf", views.request_pdf, name="request_pdf"),
+    path("adherer/demande/<str:number>/recapitulatif.pdf", request_pdf, name="request_pdf"),
     path("permanences/", views.permanences, name="permanences"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.privacy, name="privacy"),

@@ -351,18 +351,6 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "public/request.html", context, status=status)
 
 
-def request_pdf(request: HttpRequest, number: str) -> HttpResponse:
-    from mutuelle.web.public import pdf
-
-    adhesion = _my_request(request, number)
-    info = request.session.get(f"request:{number}", {"documents": []})
-    data = pdf.bulletin_pdf(request, adhesion, info["documents"])
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="demande-{adhesion.number}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 # --- errors --------------------------------------------------------------------------------
 
 

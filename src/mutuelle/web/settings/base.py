@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "mutuelle.web.members",
+    "mutuelle.web.journal",
+    "mutuelle.web.documents",
     "mutuelle.web.public",
     "mutuelle.web.api",
     "mutuelle.web.jobs",

@@ -1,0 +1,28 @@
+"""Serving produced documents. The public summary of an online request keeps its address
+(``public:request_pdf``, ``/adherer/demande/<n>/recapitulatif.pdf``): only the session that
+sent the request sees it."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from mutuelle.documents import DocumentKind
+from mutuelle.web.documents import services
+from mutuelle.web.documents.bulletin import bulletin_document
+
+
+def request_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    from mutuelle.web.public.views import _my_request
+
+    adhesion = _my_request(request, number)
+    info = request.session.get(f"request:{number}", {"documents": []})
+    produced = services.produce(
+        bulletin_document(adhesion, info["documents"]),
+        kind=DocumentKind.bulletin,
+        owner=adhesion,
+        offer=adhesion.offer,
+    )
+    response = HttpResponse(services.read_pdf(produced), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="demande-{adhesion.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

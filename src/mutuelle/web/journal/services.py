@@ -1,0 +1,327 @@
+"""Post to the money journal and read balances from it — the API every money domain uses.
+
+* :func:`post` writes one entry of :mod:`mutuelle.journal` (idempotent by its key);
+  :func:`post_many` writes many in batched inserts (per chunk: one query for the keys already
+  there, one COPY (PostgreSQL) or executemany (SQLite) for the entries, one query for their
+  ids, one for the postings — never one query per entry).
+* :func:`balance_of`, :func:`adhesion_balances` and :func:`totals` are SQL aggregates over the
+  postings, so 30 000 households never load into memory; they equal the core's fold
+  (:func:`mutuelle.journal.balances`) of the same entries.
+* :func:`entries_of` gives an adhesion's entries back as core values, for the back office and
+  for the derived facts (:func:`contribution_status`).
+
+Balance: the core refuses to build an unbalanced entry; this module checks again before
+writing (the SQLite default has no deferred constraint), and PostgreSQL checks at commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from mutuelle.journal import (
+    Account,
+    AccountKind,
+    ContributionStatus,
+    Entry,
+    EntryKind,
+    KeyConflict,
+    Posting,
+    TotalsBy,
+    Unbalanced,
+    distinct,
+)
+from mutuelle.journal import (
+    contribution_status as _status,
+)
+from mutuelle.web.journal.models import JournalEntry, JournalPosting
+
+CHUNK = 500
+
+_BY_FIELD: dict[str, str] = {
+    "account": "account",
+    "adhesion": "adhesion",
+    "party": "party",
+    "range": "range",
+    "formula": "formula",
+    "care_category": "care_category",
+    "kind": "entry__kind",
+}
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def entry_fields(entry: Entry) -> dict[str, Any]:
+    """The columns of an entry's row (shared with the data migration of members 0005)."""
+    return {
+        "key": entry.key,
+        "kind": entry.kind.value,
+        "date": entry.date,
+        "period_start": entry.period_start,
+        "period_end": entry.period_end,
+        "source": entry.source,
+        "memo": entry.memo,
+        "reverses": entry.reverses,
+        "digest": entry.digest(),
+    }
+
+
+def posting_fields(entry: Entry) -> list[dict[str, Any]]:
+    """The columns of an entry's posting rows, numbered from 1 (the entry is set apart)."""
+    return [
+        {
+            "line": n,
+            "account": p.account.kind.value,
+            "adhesion": p.account.adhesion,
+            "party": p.account.party,
+            "cents": p.cents,
+            "range": p.range,
+            "formula": p.formula,
+            "care_category": p.care_category,
+        }
+        for n, p in enumerate(entry.postings, start=1)
+    ]
+
+
+def _rows(entry: Entry, actor: Any, batch: str) -> tuple[JournalEntry, list[JournalPosting]]:
+    if sum(p.cents for p in entry.postings) != 0 or not entry.postings:
+        raise Unbalanced(f"écriture {entry.key} déséquilibrée : rien n'est écrit")
+    row = JournalEntry(**entry_fields(entry), created_by=_user(actor), batch=batch)
+    return row, [JournalPosting(entry=row, **f) for f in posting_fields(entry)]
+
+
+def _entry(row: JournalEntry, postings: Sequence[JournalPosting]) -> Entry:
+    return Entry(
+        key=row.key,
+        kind=EntryKind(row.kind),
+        date=row.date,
+        period_start=row.period_start,
+        period_end=row.period_end,
+        postings=tuple(
+            Posting(
+                Account(AccountKind(p.account), p.adhesion, p.party),
+                p.cents,
+                p.range,
+                p.formula,
+                p.care_category,
+            )
+            for p in sorted(postings, key=lambda p: p.line)
+        ),
+        source=row.source,
+        memo=row.memo,
+        reverses=row.reverses,
+    )
+
+
+def _load(rows: QuerySet[JournalEntry]) -> list[Entry]:
+    return [_entry(r, list(r.postings.all())) for r in rows.prefetch_related("postings")]
+
+
+def _check_same(entry: Entry, digest: str, kind: str, date: dt.date) -> None:
+    if entry.digest() != digest:
+        raise KeyConflict(
+            f"clé {entry.key} déjà utilisée au journal par une autre écriture "
+            f"({EntryKind(kind).label} du {date:%d/%m/%Y}) : rien n'est écrit"
+        )
+
+
+def _known(keys: Collection[str]) -> dict[str, tuple[str, str, dt.date]]:
+    """The keys already in the journal, with what is needed to compare (one query)."""
+    rows = JournalEntry.objects.filter(key__in=keys).values_list("key", "digest", "kind", "date")
+    return {key: (digest, kind, date) for key, digest, kind, date in rows}
+
+
+def post(entry: Entry, *, actor: Any = None, batch: str | None = None) -> bool:
+    """Write ``entry``; False when its key is already there with the same content (nothing
+    new is written); :class:`KeyConflict` when the key holds another content. ``batch``: the
+    id of the batch run that posts it, if any."""
+    if found := _known([entry.key]):
+        _check_same(entry, *found[entry.key])
+        return False
+    row, lines = _rows(entry, actor, batch or "")
+    try:
+        with transaction.atomic():
+            row.save()
+            JournalPosting.objects.bulk_create(lines)
+    except IntegrityError:
+        # Posted meanwhile by another process: the same entry is fine, another is a conflict.
+        if not (found := _known([entry.key])):
+            raise
+        _check_same(entry, *found[entry.key])
+        return False
+    return True
+
+
+def _chunks(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    it = iter(entries)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _insert(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Many rows in one statement: ``COPY … FROM STDIN`` on PostgreSQL (its bulk path; psycopg
+    adapts the values), ``executemany`` on SQLite (the loop runs inside SQLite; values
+    prepared by their fields). Django's bulk_create spends more time building its statement
+    than the database spends writing it."""
+    meta = model._meta
+    columns = [meta.get_field(f) for f in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c.column) for c in columns)
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        prepared = [
+            [c.get_db_prep_save(v, connection) for c, v in zip(columns, row, strict=True)]
+            for row in rows
+        ]
+        values = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", prepared)
+
+
+_ENTRY_FIELDS = (
+    "key",
+    "kind",
+    "date",
+    "period_start",
+    "period_end",
+    "source",
+    "memo",
+    "reverses",
+    "digest",
+    "batch",
+    "created_at",
+    "created_by",
+)
+POSTING_COLUMNS = (
+    "entry",
+    "line",
+    "account",
+    "adhesion",
+    "party",
+    "cents",
+    "range",
+    "formula",
+    "care_category",
+)
+
+
+def _insert_entries(entries: Sequence[Entry], actor: Any, batch: str) -> None:
+    """Three statements for a chunk: the entries, their ids back by key, the postings."""
+    now = timezone.now()
+    user = _user(actor)
+    user_id = user.pk if user is not None else None
+    rows = []
+    for e in entries:
+        if not e.postings or sum(p.cents for p in e.postings) != 0:
+            raise Unbalanced(f"écriture {e.key} déséquilibrée : rien n'est écrit")
+        f = entry_fields(e)
+        rows.append([*(f[name] for name in _ENTRY_FIELDS[:9]), batch, now, user_id])
+    _insert(JournalEntry, _ENTRY_FIELDS, rows)
+    ids = dict(
+        JournalEntry.objects.filter(key__in=[e.key for e in entries]).values_list("key", "pk")
+    )
+    _insert(
+        JournalPosting,
+        POSTING_COLUMNS,
+        [
+            [ids[e.key], *(p[name] for name in POSTING_COLUMNS[1:])]
+            for e in entries
+            for p in posting_fields(e)
+        ],
+    )
+
+
+def post_many(
+    entries: Iterable[Entry], *, actor: Any = None, batch: str | None = None, chunk: int = CHUNK
+) -> int:
+    """Write many entries in one transaction, in batched inserts; returns how many were new.
+    Entries already there with the same content are skipped; one key holding another content
+    stops everything (:class:`KeyConflict`, nothing written)."""
+    written = 0
+    with transaction.atomic():
+        for part in _chunks(distinct(entries), chunk):
+            there = _known([e.key for e in part])
+            for e in part:
+                if e.key in there:
+                    _check_same(e, *there[e.key])
+            fresh = [e for e in part if e.key not in there]
+            if not fresh:
+                continue
+            _insert_entries(fresh, actor, batch or "")
+            written += len(fresh)
+    return written
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def balance_of(account: Account) -> int:
+    """The account's balance (debits − credits), summed by the database."""
+    total = JournalPosting.objects.filter(
+        account=account.kind.value, adhesion=account.adhesion, party=account.party
+    ).aggregate(total=Sum("cents"))["total"]
+    return int(total or 0)
+
+
+def adhesion_balances(number: str) -> dict[AccountKind, int]:
+    """The balance of each of the adhesion's accounts that has postings."""
+    rows = (
+        JournalPosting.objects.filter(adhesion=number)
+        .values("account")
+        .annotate(total=Sum("cents"))
+        .order_by("account")
+    )
+    return {AccountKind(r["account"]): int(r["total"]) for r in rows}
+
+
+def totals(
+    *,
+    kind: AccountKind | None = None,
+    adhesion: str | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+    dates: tuple[dt.date, dt.date] | None = None,
+    entry_kinds: Collection[EntryKind] | None = None,
+    by: tuple[TotalsBy, ...] = (),
+) -> dict[tuple[str | None, ...], int]:
+    """:func:`mutuelle.journal.totals` computed by the database (same arguments, same result)."""
+    qs = JournalPosting.objects.all()
+    if kind is not None:
+        qs = qs.filter(account=kind.value)
+    if adhesion is not None:
+        qs = qs.filter(adhesion=adhesion)
+    if period is not None:
+        qs = qs.filter(entry__period_start__gte=period[0], entry__period_start__lte=period[1])
+    if dates is not None:
+        qs = qs.filter(entry__date__gte=dates[0], entry__date__lte=dates[1])
+    if entry_kinds is not None:
+        qs = qs.filter(entry__kind__in=[k.value for k in entry_kinds])
+    if not by:
+        total = qs.aggregate(total=Sum("cents"))["total"]
+        return {} if total is None else {(): int(total)}
+    fields = [_BY_FIELD[b] for b in by]
+    rows = qs.values(*fields).annotate(total=Sum("cents")).order_by(*fields)
+    return {tuple(r[f] for f in fields): int(r["total"]) for r in rows}
+
+
+def entries_of(number: str) -> list[Entry]:
+    """Every entry with a posting on one of the adhesion's accounts, oldest first (two
+    queries, whatever their number)."""
+    ids = JournalPosting.objects.filter(adhesion=number).values("entry_id")
+    return _load(JournalEntry.objects.filter(pk__in=ids).order_by("date", "id"))
+
+
+def contribution_status(number: str, entries: Sequence[Entry] | None = None) -> ContributionStatus:
+    """What the adhesion's contributions account says (paid until, owed, periods)."""
+    return _status(entries_of(number) if entries is None else entries, number)
