@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mutuelle.refusal import InputError
+
 BASKETS = ("100_sante", "libre")
 LENS_CATEGORIES = ("simple", "complexe", "tres_complexe")
 EARS = ("left", "right")
@@ -26,7 +28,7 @@ RENEWALS = ("vision_change", "medical", "child_face")
 ESTABLISHMENTS = ("general", "geriatrie", "medico_social")
 
 
-class InvalidClaim(ValueError):
+class InvalidClaim(InputError):
     """Input that cannot be read at all (the command exits with status 2)."""
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mutuelle.dates import add_months, add_years, days_in_month, first_of_next_month
-from mutuelle.explain import Step
+from mutuelle.explain import Said, Step
 from mutuelle.membership.common import Refused, december_31, fr, rules_of
 from mutuelle.membership.prorata import due_for_period
 from mutuelle.money import Cents, format_euros
@@ -80,7 +80,7 @@ def _annual(offer: Offer, range_id: str, received_on: dt.date) -> tuple[dt.date,
             f"Dénonciation reçue le {fr(received_on)}, après le {fr(deadline)} : trop tard pour "
             f"l'échéance de cette année ; fin de l'adhésion à l'échéance suivante, le {fr(end)}."
         )
-    return end, Step(text, offer.cite(t.annual_source))
+    return end, Said(text, offer.citation(t.annual_source), "membership.annual")
 
 
 def member_termination(
@@ -120,19 +120,20 @@ def member_termination(
                     None,
                     None,
                     (
-                        Step(
+                        Said(
                             f"Avis d'échéance envoyé le {fr(notice_sent_on)}, après le "
                             f"{fr(after)} ; dénonciation reçue le {fr(received_on)}, dans les "
                             f"{t.late_notice_days} jours (jusqu'au {fr(limit)}) : fin de "
                             f"l'adhésion le {fr(end)} à minuit.",
-                            offer.cite(t.late_notice_source),
+                            offer.citation(t.late_notice_source),
+                            "membership.member_termination",
                         ),
                     ),
                 )
             )
 
     opens = _anniversary(adhesion_start, signed_on, t.infra_annual_after_years)
-    src = offer.cite(t.infra_annual_source)
+    src = offer.citation(t.infra_annual_source)
     if received_on >= opens:
         end = add_months(received_on, t.infra_annual_effect_months)
         refund_by = end + dt.timedelta(days=t.infra_annual_refund_days)
@@ -143,16 +144,18 @@ def member_termination(
                 None,
                 refund_by,
                 (
-                    Step(
+                    Said(
                         f"Plus d'un an depuis la première souscription (depuis le {fr(opens)}) : "
                         f"la dénonciation reçue le {fr(received_on)} prend effet un mois après, "
                         f"le {fr(end)}, sans frais ni pénalités.",
                         src,
+                        "membership.member_termination",
                     ),
-                    Step(
+                    Said(
                         f"Le solde des cotisations de la période non couverte est remboursé dans "
                         f"les 30 jours, au plus tard le {fr(refund_by)}.",
                         src,
+                        "membership.member_termination",
                     ),
                 ),
             )
@@ -167,10 +170,11 @@ def member_termination(
             best.refund_by,
             (
                 *best.steps,
-                Step(
+                Said(
                     f"La résiliation à tout moment (un mois après réception) ne sera ouverte qu'un "
                     f"an après la première souscription, à partir du {fr(opens)}.",
                     src,
+                    "membership.member_termination",
                 ),
             ),
         )
@@ -199,11 +203,12 @@ def special_termination(
             None,
             None,
             (
-                Step(
+                Said(
                     f"Admission à la Complémentaire santé solidaire à compter du {fr(event_date)} "
                     f"(attestation du régime obligatoire) : la résiliation prend effet la veille, "
                     f"le {fr(end)}, rétroactivement si nécessaire.",
-                    offer.cite(t.css_source),
+                    offer.citation(t.css_source),
+                    "membership.special_termination",
                 ),
             ),
         )
@@ -212,7 +217,7 @@ def special_termination(
             raise Refused(
                 "les conditions de cette gamme ne prévoient pas de résiliation pour un contrat "
                 "collectif obligatoire",
-                offer.cite(t.annual_source),
+                offer.citation(t.annual_source),
             )
         end = first_of_next_month(received_on)
         return Termination(
@@ -221,11 +226,12 @@ def special_termination(
             None,
             None,
             (
-                Step(
+                Said(
                     f"Contrat collectif obligatoire (attestation de l'employeur), demande écrite "
                     f"reçue le {fr(received_on)} : résiliation effective le 1er jour du mois qui "
                     f"suit, le {fr(end)}.",
-                    offer.cite(t.mandatory_collective_source),
+                    offer.citation(t.mandatory_collective_source),
+                    "membership.special_termination",
                 ),
             ),
         )
@@ -238,11 +244,11 @@ def special_termination(
             raise Refused(
                 "les conditions de cette gamme ne prévoient pas de résiliation pour changement "
                 "de situation",
-                offer.cite(t.annual_source),
+                offer.citation(t.annual_source),
             )
         if event_date is None:
             raise Refused("indiquez la date du changement de situation (ou de sa révélation)")
-        src = offer.cite(t.situation_change_source)
+        src = offer.citation(t.situation_change_source)
         limit = add_months(event_date, t.situation_change_months)
         if received_on > limit:
             raise Refused(
@@ -258,11 +264,12 @@ def special_termination(
             None,
             None,
             (
-                Step(
+                Said(
                     f"Changement de situation le {fr(event_date)}, notifié le {fr(received_on)} "
                     f"(dans les {t.situation_change_months} mois) : la résiliation prend effet "
                     f"un mois après réception, le {fr(end)}.",
                     src,
+                    "membership.special_termination",
                 ),
             ),
         )
@@ -275,12 +282,13 @@ def special_termination(
             None,
             None,
             (
-                Step(
+                Said(
                     f"Décès du membre participant le {fr(event_date)} : l'adhésion est résiliée "
                     "de plein droit (copie de l'acte de décès) ; les cotisations versées pour la "
                     "période qui suit sont remboursées prorata temporis à un membre de la famille "
                     "sur justificatif d'un mandat successoral.",
-                    offer.cite(t.death_source),
+                    offer.citation(t.death_source),
+                    "membership.special_termination",
                 ),
             ),
         )
@@ -288,7 +296,7 @@ def special_termination(
         if t.category_loss_source is None:
             raise Refused(
                 "cette cause de cessation n'existe que dans les conditions TNS",
-                offer.cite(t.annual_source),
+                offer.citation(t.annual_source),
             )
         if event_date is None:
             raise Refused("indiquez la date à laquelle l'activité couverte a cessé")
@@ -299,10 +307,11 @@ def special_termination(
             None,
             None,
             (
-                Step(
+                Said(
                     f"Sortie des catégories couvertes le {fr(event_date)} : l'affiliation cesse "
                     f"de plein droit à l'expiration du mois en cours, le {fr(end)}.",
-                    offer.cite(t.category_loss_source),
+                    offer.citation(t.category_loss_source),
+                    "membership.special_termination",
                 ),
             ),
         )
@@ -337,7 +346,10 @@ def with_refund(
         termination.last_covered_day,
         refund,
         termination.refund_by,
-        (*termination.steps, Step(text, offer.cite(t.consequences_source))),
+        (
+            *termination.steps,
+            Said(text, offer.citation(t.consequences_source), "membership.with_refund"),
+        ),
     )
 
 
@@ -351,13 +363,20 @@ def benefits_allowed(
 ) -> tuple[bool, Step]:
     """Care gives benefits only between the effective date and the last covered day."""
     t = rules_of(offer, range_id).termination
-    src = offer.cite(t.consequences_source)
+    src = offer.citation(t.consequences_source)
     if care_date < start:
-        return False, Step(f"Soins du {fr(care_date)} antérieurs à la prise d'effet.", src)
+        return False, Said(
+            f"Soins du {fr(care_date)} antérieurs à la prise d'effet.",
+            src,
+            "membership.benefits_allowed",
+        )
     if last_covered_day is not None and care_date > last_covered_day:
-        return False, Step(
+        return False, Said(
             f"Soins du {fr(care_date)} postérieurs à la cessation de l'adhésion "
             f"({fr(last_covered_day)}) : aucune prestation.",
             src,
+            "membership.benefits_allowed",
         )
-    return True, Step(f"Soins du {fr(care_date)} pendant la période couverte.", src)
+    return True, Said(
+        f"Soins du {fr(care_date)} pendant la période couverte.", src, "membership.benefits_allowed"
+    )

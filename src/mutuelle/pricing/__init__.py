@@ -1,4 +1,6 @@
-"""The contribution engine (pure core): see :mod:`mutuelle.pricing.engine`."""
+"""The contribution engine (pure core): see :mod:`mutuelle.pricing.engine` (the quote),
+:mod:`mutuelle.pricing.checks` (what a household must be), :mod:`mutuelle.pricing.steps` (the
+typed explanation steps) and :mod:`mutuelle.pricing.newborn` (what a baby would save)."""
 
 from mutuelle.pricing.engine import (
     FormulaQuote,

@@ -12,6 +12,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mutuelle.refusal import InputError
 from mutuelle.validation import describe_validation_error
 
 Role = Literal["adherent", "spouse", "child"]
@@ -32,7 +33,7 @@ PROOF_LABELS: dict[str, str] = {
 }
 
 
-class InvalidHousehold(ValueError):
+class InvalidHousehold(InputError):
     """The input cannot be read as a household (malformed, contradictory)."""
 
 

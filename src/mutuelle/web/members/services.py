@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db import transaction
 
 from mutuelle import membership as core
-from mutuelle.membership import Refused, Step
+from mutuelle.explain import NO_SOURCE, Said, Step
+from mutuelle.membership import Refused
 from mutuelle.money import format_euros
 from mutuelle.offers import latest_offer_id, load_offer
 from mutuelle.offers.model import Offer
@@ -401,7 +402,9 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
     except Refused as exc:
         lines.append(
             Line(
-                "Date d'effet", f"{adhesion.start:%d/%m/%Y}", (Step(exc.message, exc.source or ""),)
+                "Date d'effet",
+                f"{adhesion.start:%d/%m/%Y}",
+                (Said(exc.message, exc.cite or NO_SOURCE, "membership.effective_date"),),
             )
         )
     lines.append(renunciation_line(adhesion))
@@ -495,13 +498,14 @@ def renunciation_line(adhesion: Adhesion) -> Line:
             "Renonciation",
             "aucun délai : adhésion conclue en agence de la Mutuelle",
             (
-                Step(
+                Said(
                     "Le règlement n'ouvre une faculté de renonciation que pour la vente à "
                     "distance, le démarchage à domicile et la vente hors établissement "
                     "(docs/interpretations.md I-32).",
-                    offer.cite(
+                    offer.citation(
                         core.rules_for(offer, adhesion.range).renunciation.channels[0].source
                     ),
+                    "membership.renunciation_window",
                 ),
             ),
         )
@@ -522,7 +526,7 @@ def missing_documents(adhesion: Adhesion, today: dt.date) -> Line:
     from mutuelle.web.members.enums import DocumentKind
 
     offer = offer_for(adhesion)
-    src = offer.cite(core.rules_for(offer, adhesion.range).eligibility.amo_and_residence)
+    src = offer.citation(core.rules_for(offer, adhesion.range).eligibility.amo_and_residence)
     received = {(d.kind, d.person_id) for d in adhesion.documents.all()}
     kinds = {k for k, _ in received}
     missing: list[str] = []
@@ -540,7 +544,11 @@ def missing_documents(adhesion: Adhesion, today: dt.date) -> Line:
         if a.disabled and (DocumentKind.DISABILITY_CARD, a.person_id) not in received:
             missing.append(f"{DocumentKind.DISABILITY_CARD.label} ({who})")
     value = "aucun" if not missing else "; ".join(missing)
-    return Line("Justificatifs manquants", value, (Step("Pièces à joindre au bulletin.", src),))
+    return Line(
+        "Justificatifs manquants",
+        value,
+        (Said("Pièces à joindre au bulletin.", src, "membership.documents"),),
+    )
 
 
 def next_number(prefix: str, year: int) -> str:

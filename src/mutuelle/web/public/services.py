@@ -31,7 +31,8 @@ from mutuelle.css import (
     screen,
 )
 from mutuelle.dates import age_on
-from mutuelle.membership import Refused, Step
+from mutuelle.explain import Step
+from mutuelle.membership import Refused
 from mutuelle.money import format_euros
 from mutuelle.offers import latest_offer_id, load_offer
 from mutuelle.offers.model import Offer
@@ -236,7 +237,7 @@ def simulate(offer: Offer, hh: Household) -> Simulation:
                     year_cents=m.year_cents,
                     free_until=m.free_until,
                     notes=m.notes,
-                    steps=tuple(Step(s.rule, s.source) for s in m.steps),
+                    steps=tuple(m.steps),
                 )
                 for m in f.members
             ]
@@ -624,7 +625,7 @@ def check_request(offer: Offer, d: dict[str, Any], members: list[dict[str, Any]]
             f = q.formulas[0]
             if isinstance(f, FormulaQuote):
                 monthly, year = f.monthly_cents, f.year_cents
-                steps = tuple(Step(s.rule, s.source) for m in f.members for s in m.steps)
+                steps = tuple(s for m in f.members for s in m.steps)
             else:
                 errors.setdefault("formula", []).append(
                     f"{f.error[0].upper()}{f.error[1:]} : choisissez une autre formule."
