@@ -17,6 +17,7 @@ from mutuelle.membership.workdays import is_working_day, next_working_day, why_n
 from mutuelle.money import Cents, format_euros
 from mutuelle.offers.membership_rules import Channel, RenunciationChannel
 from mutuelle.offers.model import Offer
+from mutuelle.refusal import Code
 
 
 def effective_date(
@@ -81,7 +82,11 @@ def effective_date(
             ),
         )
     if wished is None:
-        raise Refused("indiquez la date d'effet souhaitée figurant sur le bulletin d'adhésion", src)
+        raise Refused(
+            "indiquez la date d'effet souhaitée figurant sur le bulletin d'adhésion",
+            src,
+            code=Code.EFFECTIVE_DATE,
+        )
     assert r.grace_days is not None and r.late_source is not None
     limit = wished + dt.timedelta(days=r.grace_days)
     if file_sent_on <= limit:
@@ -142,7 +147,7 @@ def _channel(offer: Offer, range_id: str, channel: Channel) -> RenunciationChann
         if c.id == channel:
             return c
     known = ", ".join(c.id for c in rules.channels)
-    raise Refused(f"canal de vente inconnu {channel!r} (canaux : {known})")
+    raise Refused(f"canal de vente inconnu {channel!r} (canaux : {known})", code=Code.CHANNEL)
 
 
 @dataclass(frozen=True)
@@ -255,15 +260,19 @@ def renunciation_refund(
             raise Refused(
                 f"aucun droit de renonciation pour une adhésion conclue lors d'une {c.label}",
                 offer.citation(c.source),
+                code=Code.REFUSED,
             )
         raise Refused(
             f"renonciation envoyée le {fr(sent_on)}, après la fin du délai le "
             f"{fr(window.last_day)} : elle ne peut pas être acceptée (la résiliation reste "
             "possible selon les règles de cessation)",
             offer.citation(c.source),
+            code=Code.REFUSED,
         )
     if received_on < sent_on:
-        raise Refused("la date de réception de la lettre précède sa date d'envoi")
+        raise Refused(
+            "la date de réception de la lettre précède sa date d'envoi", code=Code.REFUSED
+        )
     refund_by = received_on + dt.timedelta(days=rules.refund_days)
     cover_ends = received_on - dt.timedelta(days=1)
     steps: list[Step] = []

@@ -16,6 +16,7 @@ from mutuelle.dates import add_months, add_years, age_on, first_of_next_month
 from mutuelle.explain import Said, Step
 from mutuelle.membership.common import Dated, Refused, december_31, fr, range_of, rules_of
 from mutuelle.offers.model import Offer
+from mutuelle.refusal import Code
 
 DependantRole = Literal["spouse", "child"]
 Event = Literal["birth", "marriage", "adoption"]
@@ -81,9 +82,12 @@ def check_dependant(offer: Offer, range_id: str, dep: Dependant, on: dt.date) ->
             "pour couvrir un conjoint ou un enfant, l'adhésion doit relever de la gamme "
             "Particuliers",
             offer.citation(m.eligibility.range_condition_source),
+            code=Code.STUDENT_DEPENDANTS,
         )
     if dep.birth_date > on:
-        raise Refused(f"date de naissance {fr(dep.birth_date)} postérieure au {fr(on)}")
+        raise Refused(
+            f"date de naissance {fr(dep.birth_date)} postérieure au {fr(on)}", code=Code.DEPENDANT
+        )
     if dep.role == "spouse":
         return (
             Said(
@@ -94,7 +98,10 @@ def check_dependant(offer: Offer, range_id: str, dep: Dependant, on: dt.date) ->
             ),
         )
     if dep.proof is not None and dep.proof not in c.proofs:
-        raise Refused(f"justificatif inconnu {dep.proof!r} (attendu : {', '.join(c.proofs)})")
+        raise Refused(
+            f"justificatif inconnu {dep.proof!r} (attendu : {', '.join(c.proofs)})",
+            code=Code.DEPENDANT_PROOF,
+        )
     end = age_limit_end(offer, range_id, dep)
     if end is None:
         return (
@@ -113,12 +120,14 @@ def check_dependant(offer: Offer, range_id: str, dep: Dependant, on: dt.date) ->
                 f"{c.max_age_with_proof - 1} ans, il n'est ayant droit qu'avec un justificatif "
                 "(études, recherche d'un premier emploi, apprentissage, revenus inférieurs au RSA)",
                 offer.citation(c.source),
+                code=Code.DEPENDANT_PROOF,
             )
         raise Refused(
             f"enfant de {age} ans au 1er janvier {on.year} : au-delà de "
             f"{c.max_age_with_proof - 1} ans il n'est plus ayant droit et doit adhérer comme "
             "membre participant",
             offer.citation(m.dependants.over_age_source),
+            code=Code.DEPENDANT_AGE,
         )
     return end.steps
 
@@ -154,7 +163,10 @@ def dependant_start(
     d: dt.date | None = None
     if event is not None:
         if event_date is None:
-            raise Refused(f"indiquez la date de l'événement ({EVENT_LABELS[event]})")
+            raise Refused(
+                f"indiquez la date de l'événement ({EVENT_LABELS[event]})",
+                code=Code.DEPENDANT_EVENT,
+            )
         window_end = add_months(event_date, m.event_window_months)
         label = EVENT_LABELS[event]
         what = label.capitalize()
@@ -296,6 +308,7 @@ def mandatory_cover_end(
             "le règlement de cette gamme ne prévoit pas de résiliation en cours d'année pour un "
             "départ à l'étranger",
             offer.citation(m.resignation_source),
+            code=Code.DEPENDANT,
         )
     src = m.abroad_source if abroad and m.abroad_source else m.mandatory_cover_source
     d = first_of_next_month(received_on)

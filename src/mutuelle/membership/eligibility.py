@@ -14,16 +14,11 @@ from dataclasses import dataclass
 from mutuelle.dates import age_on
 from mutuelle.explain import Cited, Said, Step
 from mutuelle.membership.common import rules_of
-from mutuelle.offers.membership_rules import Link
+from mutuelle.offers.membership_rules import Link as LinkId
 from mutuelle.offers.model import Offer
+from mutuelle.vocabulary import Link
 
-LINK_LABELS: dict[str, str] = {
-    "resident": "habite Grenoble",
-    "works": "travaille à Grenoble",
-    "studies": "étudie à Grenoble",
-    "agent": "agent-e de la Ville de Grenoble ou du CCAS",
-    "tns": "travailleur-euse non salarié-e exerçant à Grenoble",
-}
+LINK_LABELS: dict[str, str] = {link.value: link.label for link in Link}
 
 
 @dataclass(frozen=True)
@@ -31,7 +26,7 @@ class Applicant:
     """The facts an adhesion request states (bulletin d'adhésion and its justificatifs)."""
 
     birth_date: dt.date
-    links: tuple[Link, ...]  # ties to the town (convention art. 1)
+    links: tuple[LinkId, ...]  # ties to the town (convention art. 1)
     amo_affiliated: bool = True  # French compulsory health insurance
     resides_in_france: bool = True
     mandatory_collective_cover: bool = False  # covered by a compulsory company contract

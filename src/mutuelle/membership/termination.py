@@ -19,6 +19,8 @@ from mutuelle.membership.common import Refused, december_31, fr, rules_of
 from mutuelle.membership.prorata import due_for_period
 from mutuelle.money import Cents, format_euros
 from mutuelle.offers.model import Offer
+from mutuelle.refusal import Code
+from mutuelle.vocabulary import TERMINATION_PATHS
 
 Path = Literal[
     "annual",
@@ -33,18 +35,7 @@ Path = Literal[
     "renunciation",
 ]
 
-PATH_LABELS: dict[str, str] = {
-    "annual": "résiliation annuelle au 31 décembre",
-    "late_notice": "résiliation après un avis d'échéance tardif",
-    "infra_annual": "résiliation à tout moment après un an (art. L.221-10-2)",
-    "situation_change": "changement de situation (art. L.221-17)",
-    "css": "admission à la Complémentaire santé solidaire",
-    "mandatory_collective": "adhésion à un contrat collectif obligatoire",
-    "death": "décès du membre participant",
-    "category_loss": "sortie des catégories professionnelles couvertes",
-    "unpaid": "résiliation pour non-paiement des cotisations",
-    "renunciation": "renonciation",
-}
+PATH_LABELS: dict[str, str] = {p.value: p.phrase for p in TERMINATION_PATHS}
 
 
 @dataclass(frozen=True)
@@ -195,7 +186,10 @@ def special_termination(
     t = rules_of(offer, range_id).termination
     if path == "css":
         if event_date is None:
-            raise Refused("indiquez la date d'effet de la Complémentaire santé solidaire")
+            raise Refused(
+                "indiquez la date d'effet de la Complémentaire santé solidaire",
+                code=Code.TERMINATION,
+            )
         end = event_date - dt.timedelta(days=1)
         return Termination(
             path,
@@ -218,6 +212,7 @@ def special_termination(
                 "les conditions de cette gamme ne prévoient pas de résiliation pour un contrat "
                 "collectif obligatoire",
                 offer.citation(t.annual_source),
+                code=Code.TERMINATION,
             )
         end = first_of_next_month(received_on)
         return Termination(
@@ -245,9 +240,13 @@ def special_termination(
                 "les conditions de cette gamme ne prévoient pas de résiliation pour changement "
                 "de situation",
                 offer.citation(t.annual_source),
+                code=Code.TERMINATION,
             )
         if event_date is None:
-            raise Refused("indiquez la date du changement de situation (ou de sa révélation)")
+            raise Refused(
+                "indiquez la date du changement de situation (ou de sa révélation)",
+                code=Code.TERMINATION,
+            )
         src = offer.citation(t.situation_change_source)
         limit = add_months(event_date, t.situation_change_months)
         if received_on > limit:
@@ -256,6 +255,7 @@ def special_termination(
                 f"notifiée dans les {t.situation_change_months} mois, au plus tard le "
                 f"{fr(limit)} ; demande reçue le {fr(received_on)}",
                 src,
+                code=Code.TERMINATION,
             )
         end = add_months(received_on, t.situation_change_effect_months)
         return Termination(
@@ -275,7 +275,9 @@ def special_termination(
         )
     if path == "death":
         if event_date is None:
-            raise Refused("indiquez la date du décès (copie de l'acte de décès)")
+            raise Refused(
+                "indiquez la date du décès (copie de l'acte de décès)", code=Code.TERMINATION
+            )
         return Termination(
             path,
             event_date,
@@ -297,9 +299,12 @@ def special_termination(
             raise Refused(
                 "cette cause de cessation n'existe que dans les conditions TNS",
                 offer.citation(t.annual_source),
+                code=Code.TERMINATION,
             )
         if event_date is None:
-            raise Refused("indiquez la date à laquelle l'activité couverte a cessé")
+            raise Refused(
+                "indiquez la date à laquelle l'activité couverte a cessé", code=Code.TERMINATION
+            )
         end = event_date.replace(day=days_in_month(event_date.year, event_date.month))
         return Termination(
             path,
@@ -315,7 +320,10 @@ def special_termination(
                 ),
             ),
         )
-    raise Refused(f"motif de résiliation non traité ici : {PATH_LABELS.get(path, path)}")
+    raise Refused(
+        f"motif de résiliation non traité ici : {PATH_LABELS.get(path, path)}",
+        code=Code.TERMINATION,
+    )
 
 
 def with_refund(

@@ -18,6 +18,7 @@ from typing import Literal
 from mutuelle.explain import Said, Step
 from mutuelle.membership.common import Refused, december_31, fr, rules_of
 from mutuelle.offers.model import Offer
+from mutuelle.refusal import Code
 
 Status = Literal["active", "suspended", "terminable"]
 
@@ -62,7 +63,9 @@ def unpaid_timeline(
     steps: list[Step] = []
     notice_from = due_on + dt.timedelta(days=u.grace_days + 1)
     if payroll and u.payroll_source is None:
-        raise Refused("le précompte sur salaire n'existe que pour la gamme agents", src)
+        raise Refused(
+            "le précompte sur salaire n'existe que pour la gamme agents", src, code=Code.REFUSED
+        )
     who = "à la Collectivité qui précompte la cotisation" if payroll else "au membre participant"
     steps.append(
         Said(
@@ -79,6 +82,7 @@ def unpaid_timeline(
             f"mise en demeure datée du {fr(notice_sent_on)} : elle ne peut être envoyée qu'après "
             f"le délai de {u.grace_days} jours suivant l'échéance, à partir du {fr(notice_from)}",
             src,
+            code=Code.REFUSED,
         )
     if paid_on is not None and paid_on < notice_sent_on:
         steps.append(

@@ -12,6 +12,7 @@ from mutuelle.pricing.engine import (
     tariff_age,
 )
 from mutuelle.pricing.household import Household, InvalidHousehold, Member, parse_household
+from mutuelle.pricing.newborn import NewbornSaving, newborn_savings
 from mutuelle.pricing.render import quote_to_dict
 
 __all__ = [
@@ -21,8 +22,10 @@ __all__ = [
     "InvalidHousehold",
     "Member",
     "MemberQuote",
+    "NewbornSaving",
     "Quote",
     "QuoteRefused",
+    "newborn_savings",
     "parse_household",
     "quote",
     "quote_to_dict",

@@ -199,6 +199,15 @@ def check_child(offer: Offer, p: PricingRules, child: Member, date: dt.date) -> 
 # --- agents' late-entry surcharge ---------------------------------------------------------
 
 
+def needs_agent_facts(offer: Offer, range_id: str, birth: dt.date, on: dt.date) -> bool:
+    """Whether the range's late-entry surcharge needs the agent's entry into the public service
+    and last reference cover: past ``min_age`` on the start of cover (Règlement agents,
+    Cotisations 1-1)."""
+    rng = offer.ranges.get(range_id)  # type: ignore[call-overload]
+    rule = rng.pricing.agent_majoration if rng is not None else None
+    return rule is not None and age_on(birth, on) > rule.min_age
+
+
 @dataclass(frozen=True)
 class Majoration:
     bp: int
