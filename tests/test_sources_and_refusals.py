@@ -142,3 +142,17 @@ def test_a_citation_outside_the_offer() -> None:
         (Citation("annexe1", "Règlement mutualiste", "Règlement particuliers", "I-2"),)
     )
     assert both.public() == "Règlement mutualiste ; Code de la sécurité sociale, art. R861-2"
+
+
+def test_the_public_source_template_filter() -> None:
+    from mutuelle.web.public.templatetags.public_tags import public_source
+
+    offer = load_offer("grenoble-2025")
+    young = Household("residents", D(2025, 1, 1), (Member("adherent", D(2012, 1, 1), 0),))
+    with pytest.raises(QuoteRefused) as q:
+        quote(offer, young)
+    assert public_source(q.value) == "Règlement mutualiste, art. I-2"
+    adult = Household("residents", D(2025, 1, 1), (Member("adherent", D(1980, 1, 1), 0),))
+    step = quote(offer, adult).formulas[0].members[0].steps[1]  # type: ignore[union-attr]
+    assert public_source(step) == "Règlement mutualiste, art. III-1-1"
+    assert public_source(step.cite) == public_source(step) and public_source(object()) == ""
