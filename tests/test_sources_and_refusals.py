@@ -21,7 +21,7 @@ from mutuelle.refusal import Code, InputError, Refusal
 
 D = dt.date
 NOT_FOR_RESIDENTS = re.compile(
-    r"\.txt|\bl\. \d|docs/|interpretations\.md|\b[GI]-\d{2}\b(?!-)|grenoble-2025|seed"
+    r"\.txt|\bl\. \d|docs/|interpretations\.md|\b[GI]-\d{2,3}\b(?!-)|grenoble-2025|seed"
 )
 
 

@@ -10,7 +10,7 @@ One function for the public site (the request's list and the PDF summary), the b
 (« Justificatifs manquants ») and the API: :func:`required_documents`. :func:`documents_status`
 tells received from missing, given the pieces received: a piece received for one person counts
 for that person; a piece received without a person counts for the household (one AMO
-attestation lists the beneficiaries it covers).
+attestation lists the beneficiaries it covers). Readings: docs/interpretations.md I-100.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ The modes a range opens and the modes that cannot be paid monthly are the offer'
 (``membership.payment``): « Le Membre participant choisit son mode de paiement au moment de son
 Adhésion : virement, prélèvement, carte bancaire, chèque, espèces » and « Le paiement de la
 cotisation annuelle peut être fractionné mensuellement, sauf dans le cas d'un règlement par
-chèque »; the agents' payroll deduction; the TNS direct debit with its SEPA mandate.
+chèque »; the agents' payroll deduction; the TNS direct debit with its SEPA mandate
+(docs/interpretations.md I-101).
 """
 
 from __future__ import annotations

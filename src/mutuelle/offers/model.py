@@ -26,7 +26,7 @@ RangeId = Literal["residents", "students", "agents", "tns"]
 Structure = Literal["adult_child", "student", "family"]
 GridTableId = Literal["adult", "child", "student", "family"]
 
-_INTERP_RE = re.compile(r"^[GI]-\d{2}$")
+_INTERP_RE = re.compile(r"^[GI]-\d{2,3}$")
 
 
 class Frozen(BaseModel):
