@@ -8,17 +8,15 @@ each settlement returns (the ledger is their fold).
 
 from mutuelle.benefits.consumption import Consumption, LedgerState, Period, Unit, fold, parse_key
 from mutuelle.benefits.engine import (
-    BatchResult,
     CeilingUse,
     EventError,
-    Ledger,
     Settlement,
     check_coverage,
     opening,
-    settle,
     settle_event,
 )
 from mutuelle.benefits.events import CareEvent, Claim, Coverage, InvalidClaim, parse_claim
+from mutuelle.benefits.ledger import BatchResult, Ledger, settle
 from mutuelle.benefits.plan import Plan, PlanError, compile_plan
 from mutuelle.benefits.render import batch_to_dict, settlement_text, settlement_to_dict
 from mutuelle.benefits.steps import BenefitStep, step_from_dict, step_to_dict

@@ -13,7 +13,8 @@ from typing import Any
 
 from mutuelle.benefits.engine import CeilingUse, Settlement, batch_totals
 from mutuelle.benefits.plan import Plan, category_label
-from mutuelle.benefits.steps import LINE, BenefitStep, render
+from mutuelle.benefits.steps import LINE, BenefitStep
+from mutuelle.benefits.wording import render
 from mutuelle.explain import Cited
 from mutuelle.money import format_euros
 
