@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mutuelle.benefits.amounts import check_fields, line_cap
-from mutuelle.benefits.consumption import Consumption, Working
+from mutuelle.benefits.consumption import Consumption, Working, semester_period
 from mutuelle.benefits.events import CareEvent, Coverage
 from mutuelle.benefits.limits import (
     CeilingUse,
@@ -383,8 +383,8 @@ def _settle(plan: Plan, cov: Coverage, ev: CareEvent, ws: Working, seq: int) -> 
 
     # orthodontics: prorata of the covered days of the semester of care (docs I-20)
     if line.prorata_semester:
-        s_start = dt.date(day.year, 1, 1) if day.month <= 6 else dt.date(day.year, 7, 1)
-        s_end = dt.date(day.year, 6, 30) if day.month <= 6 else dt.date(day.year, 12, 31)
+        semester = semester_period(day)  # calendar half-years (docs I-20)
+        s_start, s_end = semester.start, semester.end
         lo = max(s_start, cov.cover_start)
         hi = s_end if cov.cover_end is None else min(s_end, cov.cover_end)
         covered = (hi - lo).days + 1
