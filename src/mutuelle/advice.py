@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mutuelle import yamlio
 from mutuelle.benefits import CareEvent, Coverage, compile_plan, settle
 from mutuelle.benefits.plan import PlanError
 from mutuelle.dates import age_on
@@ -139,7 +139,7 @@ class TypicalPrices(_Frozen):
 @functools.cache
 def load_typical_prices() -> TypicalPrices:
     path = resources.files("mutuelle.offers") / "data" / "typical-care" / "typical-care-2025.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlio.load(path.read_text(encoding="utf-8"))
     return TypicalPrices.model_validate(data)
 
 

@@ -29,20 +29,25 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every sub-command, or of ``only`` (a known command name): importing one
+    command's module instead of all of them keeps ``mutuelle quote`` quick to start
+    (``bench/startup.py``)."""
     parser = argparse.ArgumentParser(
         prog="mutuelle",
         description="Mutuelle communale : devis, prestations, adhésions (offre en données).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"mutuelle.commands.{name.replace('-', '_')}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    first = args_list[0] if args_list else None
+    parser = build_parser(first if first in COMMANDS else None)
+    args = parser.parse_args(args_list)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

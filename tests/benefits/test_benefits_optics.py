@@ -36,8 +36,8 @@ def test_adult_one_equipment_per_two_years() -> None:
     )
     assert (f1.mutuelle_cents, l1.mutuelle_cents) == (8197, 10394)  # 82 − 0,03; 104 − 0,06
     assert f2.mutuelle_cents == 0
-    _, args = next((c, a) for c, a in f2.steps if c == "periodicity_optical")
-    assert args[2].isoformat() == "2027-02-01"
+    refusal = next(st for st in f2.steps if st.code == "periodicity_optical")
+    assert refusal.next.isoformat() == "2027-02-01"
     assert f3.mutuelle_cents == 8197
 
 
@@ -166,7 +166,7 @@ def test_mixed_equipment_and_no_mixing_of_lens_classes() -> None:
     )
     fa, lb, la = run(cov, frame_a, lens_b, lens_a)
     assert fa.mutuelle_cents == 2460 and lb.mutuelle_cents == 5197
-    assert la.mutuelle_cents == 0 and la.steps[-1][0] == "lens_mix"
+    assert la.mutuelle_cents == 0 and la.steps[-1].code == "lens_mix"
 
 
 def test_tns_replacement_frame_between_13th_and_23rd_month_within_100_euros() -> None:
@@ -192,7 +192,7 @@ def test_tns_replacement_frame_stops_at_the_100_euro_frame_cap() -> None:
         event("optique_remplacement_monture", "2026-02-15", "r", billed_cents=5000),
     )
     assert a.mutuelle_cents == 9997  # frame 100 € AMO comprise
-    assert b.mutuelle_cents == 0 and any(code == "frame_cap" for code, _ in b.steps)
+    assert b.mutuelle_cents == 0 and any(st.code == "frame_cap" for st in b.steps)
 
 
 def test_tns_replacement_lenses_stop_at_the_equipment_maximum() -> None:
@@ -207,7 +207,7 @@ def test_tns_replacement_lenses_stop_at_the_equipment_maximum() -> None:
     )
     assert (f.mutuelle_cents, l1.mutuelle_cents) == (9997, 21994)
     assert r.mutuelle_cents == 10000
-    assert any(code == "equipment_cap" for code, _ in r.steps)
+    assert any(st.code == "equipment_cap" for st in r.steps)
 
 
 def test_tns_replacement_is_for_adults() -> None:
@@ -217,7 +217,7 @@ def test_tns_replacement_is_for_adults() -> None:
         frame("2025-01-10", "f"),
         event("optique_remplacement_monture", "2026-02-15", "r", billed_cents=5000),
     )
-    assert r.mutuelle_cents == 0 and r.steps[-1][0] == "adult"
+    assert r.mutuelle_cents == 0 and r.steps[-1].code == "adult"
 
 
 def test_basket_and_lens_category_are_required() -> None:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from mutuelle.benefits import CareEvent, Coverage, Ledger, settle
 from mutuelle.benefits.engine import Settlement
+from mutuelle.benefits.steps import HearingOk, OpticalNew
 from mutuelle.dates import add_months
 
 FORMULAS = {
@@ -136,7 +137,7 @@ def test_ceilings_counters_and_periodicities_are_never_exceeded(
             k = (c.label, c.period, c.unit)
             totals[k] += c.consumed
             limits[k] = c.limit
-            if any(code == "tm_floor" for code, _ in s.steps):
+            if any(st.code == "tm_floor" for st in s.steps):
                 floored.add(k)
     for k, total in totals.items():
         if k not in floored:
@@ -144,9 +145,9 @@ def test_ceilings_counters_and_periodicities_are_never_exceeded(
     # hearing aids: one per ear per 4 years
     last: dict[str, dt.date] = dict(cov.last_hearing_aids)
     for s in settled:
-        ok = [a for code, a in s.steps if code == "hearing_ok"]
+        ok = [st for st in s.steps if isinstance(st, HearingOk)]
         if ok:
-            ear = "left" if ok[0][0] == "oreille gauche" else "right"
+            ear = "left" if ok[0].side == "oreille gauche" else "right"
             if ear in last:
                 assert s.date >= add_months(last[ear], 48)
             last[ear] = s.date
@@ -154,8 +155,8 @@ def test_ceilings_counters_and_periodicities_are_never_exceeded(
     frames = [
         s
         for s in settled
-        if any(code == "optical_new" and a[0] == "monture" for code, a in s.steps)
-        and not any(code == "second_equipment" for code, _ in s.steps)
+        if any(isinstance(st, OpticalNew) and st.element == "monture" for st in s.steps)
+        and not any(st.code == "second_equipment" for st in s.steps)
     ]
     for a, b in itertools.pairwise(frames):
         assert b.date >= add_months(a.date, 12)

@@ -6,6 +6,7 @@ import pytest
 from benefits_helpers import cover, event, one, plan_for, run
 
 from mutuelle.benefits import PlanError, check_coverage
+from mutuelle.benefits.steps import NoCover
 
 # --- cover dates, formulas, gaps -----------------------------------------------------------
 
@@ -63,7 +64,7 @@ def test_residents_care_absent_from_their_table_is_not_covered() -> None:
     """Règlement particuliers IV-5 (l. 3199): a TNS-only benefit is settled at 0 €."""
     s = one(cover(), event("aide_auditive_non_remboursee", billed_cents=80000, ear="left"))
     assert s.error is None and s.mutuelle_cents == 0
-    assert s.steps[-1][0] == "not_in_table"
+    assert s.steps[-1].code == "not_in_table"
 
 
 def test_unknown_benefit_code_is_an_event_error() -> None:
@@ -93,7 +94,7 @@ def test_blank_cells_are_refused_naming_their_gap() -> None:
 
 def test_dash_is_settled_at_zero_with_its_reason() -> None:
     s = one(cover(formula="Bauges"), event("vaccins_non_rembourses", billed_cents=3000))
-    assert s.error is None and s.mutuelle_cents == 0 and s.steps[-1] == ("none", ("Bauges",))
+    assert s.error is None and s.mutuelle_cents == 0 and s.steps[-1] == NoCover("Bauges")
 
 
 # --- amounts: AMO included, PF and franchises, pathway ---------------------------------------
@@ -151,7 +152,7 @@ def test_amo_at_100_percent_pays_only_the_overrun() -> None:
 
 def test_care_not_reimbursed_by_the_amo_gets_nothing_on_a_pct_line() -> None:
     s = one(cover(formula="Vanoise"), event("specialiste", billed_cents=5000, br_cents=3000))
-    assert s.mutuelle_cents == 0 and s.steps[-1][0] == "not_reimbursed"
+    assert s.mutuelle_cents == 0 and s.steps[-1].code == "not_reimbursed"
 
 
 def test_a_non_amo_line_with_an_amo_amount_is_an_input_error() -> None:
@@ -169,7 +170,7 @@ def test_lenses_ticket_moderateur_floor_beyond_the_yearly_ceiling() -> None:
         event("lentilles", "2025-06-01", "b", billed_cents=10000, br_cents=3948, amo_cents=2369),
     )
     assert a.mutuelle_cents == 5000 and a.ceilings[0].remaining == 0
-    assert b.mutuelle_cents == 1579 and any(code == "tm_floor" for code, _ in b.steps)
+    assert b.mutuelle_cents == 1579 and any(st.code == "tm_floor" for st in b.steps)
 
 
 # --- shared ceilings, counters, periods -------------------------------------------------------
@@ -251,7 +252,7 @@ def test_one_sports_registration_per_year() -> None:
         event("sport", "2025-10-01", "b", billed_cents=10000),
     )
     assert (a.mutuelle_cents, b.mutuelle_cents) == (1000, 0)
-    assert b.steps[-1][0] == "claims_limit"
+    assert b.steps[-1].code == "claims_limit"
 
 
 def test_cure_forfait_one_period_of_24_months_carried_across_a_formula_change() -> None:
@@ -418,7 +419,7 @@ def test_hearing_aid_class_2_capped_at_1700_euros_amo_included() -> None:
             amo_cents=84000,
         ),
     )
-    assert s.mutuelle_cents == 86000 and any(code == "hearing_cap" for code, _ in s.steps)
+    assert s.mutuelle_cents == 86000 and any(st.code == "hearing_cap" for st in s.steps)
 
 
 def test_each_range_cites_its_own_reglement() -> None:

@@ -18,15 +18,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-BASKETS = ("100_sante", "libre")
-LENS_CATEGORIES = ("simple", "complexe", "tres_complexe")
-EARS = ("left", "right")
-EYES = ("left", "right", "both")
-RENEWALS = ("vision_change", "medical", "child_face")
-ESTABLISHMENTS = ("general", "geriatrie", "medico_social")
+from mutuelle import vocabulary as v
+from mutuelle.refusal import InputError
+
+BASKETS = tuple(v.Basket)
+LENS_CATEGORIES = tuple(v.LensCategory)
+EARS = tuple(v.Ear)
+EYES = tuple(v.Eye)
+RENEWALS = tuple(v.Renewal)
+ESTABLISHMENTS = tuple(v.Establishment)
 
 
-class InvalidClaim(ValueError):
+class InvalidClaim(InputError):
     """Input that cannot be read at all (the command exits with status 2)."""
 
 

@@ -24,19 +24,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
+from mutuelle import vocabulary
 from mutuelle.pricing.household import Role
 from mutuelle.validation import describe_validation_error
 
 Housing = Literal["tenant", "tenant_with_housing_aid", "owner", "housed_free"]
 
-HOUSING_LABELS: dict[str, str] = {
-    "tenant": "locataire sans aide au logement",
-    "tenant_with_housing_aid": "locataire percevant une aide au logement (APL, ALF, ALS)",
-    "owner": "propriétaire de son logement",
-    "housed_free": "logé gratuitement",
-}
+HOUSING_LABELS: dict[str, str] = {h.value: h.label for h in vocabulary.Housing}
 
-ROLE_LABELS: dict[str, str] = {"adherent": "demandeur", "spouse": "conjoint", "child": "enfant"}
+# In a CSS application the member is « le demandeur » (R861-2 CSS), the others as in a household.
+ROLE_LABELS: dict[str, str] = {
+    **{r.value: r.label for r in vocabulary.Role},
+    "adherent": "demandeur",
+}
 
 MAX_RESOURCES_CENTS = 100_000_000_00  # 100 M€: anything above is a typing error
 MAX_MEMBERS = 20

@@ -28,8 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from mutuelle import yamlio
 from mutuelle.css.parameters import (
     CeilingTable,
     CssParameters,
@@ -165,7 +164,7 @@ def upstream_values(path: str) -> tuple[DatedValue, ...]:
 @functools.cache
 def read_override() -> dict[str, Any]:
     text = resources.files("mutuelle.css").joinpath("data/override.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = yamlio.load(text)
     if not isinstance(data, dict):
         raise CssParametersError("data/override.yaml : contenu inattendu")
     return data

@@ -26,7 +26,7 @@ from typing import Literal
 from mutuelle.css.household import HOUSING_LABELS, CssHousehold, CssMember, check_household
 from mutuelle.css.parameters import CssParameters, ParticipationBand
 from mutuelle.dates import add_months, age_on
-from mutuelle.explain import Step
+from mutuelle.explain import Cited, Said, Step
 from mutuelle.money import BP_PER_UNIT, apply_rate, format_euros, format_rate, mul_div_round
 
 Verdict = Literal["free", "with_participation", "not_eligible"]
@@ -171,9 +171,13 @@ def forfait_logement(
     """
     if housing == "tenant":
         return 0, (
-            Step(
+            Said(
                 "Locataire sans aide au logement : pas de forfait logement ajouté aux ressources.",
-                f"{SRC_FORFAIT_NO_AID} ; {SRC_FORFAIT_AID} (a contrario)",
+                Cited.outside(
+                    f"{SRC_FORFAIT_NO_AID} ; {SRC_FORFAIT_AID} (a contrario)",
+                    "Code de la sécurité sociale, art. R861-5 et R861-7",
+                ),
+                "css.forfait_logement",
             ),
         )
     fl = params.forfait_logement
@@ -187,25 +191,36 @@ def forfait_logement(
     size = {0: "1 personne", 1: "2 personnes", 2: "3 personnes ou plus"}[idx]
     source = SRC_FORFAIT_AID if with_aid else SRC_FORFAIT_NO_AID
     steps = [
-        Step(
+        Said(
             f"Montant forfaitaire du RSA pour {size} : {format_euros(fl.rsa_base.value)} × "
             f"{format_rate(factor.value)} = {format_euros(rsa_household)} par mois.",
-            f"{fl.rsa_base.source} ; {factor.source}",
+            Cited.outside(
+                f"{fl.rsa_base.source} ; {factor.source}",
+                "Code de la sécurité sociale, art. R861-5 ; montant forfaitaire du RSA",
+            ),
+            "css.forfait_logement",
         ),
-        Step(
+        Said(
             f"Forfait logement ({HOUSING_LABELS[housing]}, {size}) : "
             f"{format_rate(rate.value)} de {format_euros(rsa_household)} = "
             f"{format_euros(monthly)} par mois, soit {format_euros(annual)} sur 12 mois.",
-            f"{source} ; {rate.source}",
+            Cited.outside(
+                f"{source} ; {rate.source}",
+                "Code de la sécurité sociale, art. R861-7"
+                if with_aid
+                else "Code de la sécurité sociale, art. R861-5",
+            ),
+            "css.forfait_logement",
         ),
     ]
     if with_aid and aid_monthly_cents is not None and 12 * aid_monthly_cents < annual:
         annual = 12 * aid_monthly_cents
         steps.append(
-            Step(
+            Said(
                 f"Limité à l'aide au logement perçue : 12 × {format_euros(aid_monthly_cents)} = "
                 f"{format_euros(annual)}.",
-                SRC_FORFAIT_AID,
+                Cited.outside(SRC_FORFAIT_AID, "Code de la sécurité sociale, art. R861-7"),
+                "css.forfait_logement",
             )
         )
     return annual, tuple(steps)
@@ -266,10 +281,14 @@ def screen(params: CssParameters, household: CssHousehold) -> CssResult:
     size = sum(1 for ms in members if ms.counted)
     excluded = [ms for ms in members if not ms.counted]
     steps.append(
-        Step(
+        Said(
             f"Foyer CSS : {size} personne{'s' if size > 1 else ''} "
             f"({', '.join(f'{ms.member.label} ({ms.age} ans)' for ms in members if ms.counted)}).",
-            f"{SRC_HOUSEHOLD} ; {params.dependant_age_limit.source}",
+            Cited.outside(
+                f"{SRC_HOUSEHOLD} ; {params.dependant_age_limit.source}",
+                "Code de la sécurité sociale, art. R861-2",
+            ),
+            "css.household",
         )
     )
     for ms in excluded:
@@ -292,11 +311,15 @@ def screen(params: CssParameters, household: CssHousehold) -> CssResult:
     ceiling_free = table.ceiling_free(size)
     ceiling_part = table.ceiling_participation(size)
     steps.append(
-        Step(
+        Said(
             f"Plafond annuel pour {size} personne{'s' if size > 1 else ''} (barème en vigueur du "
             f"{table.since:%d/%m/%Y}) : {format_euros(ceiling_free)} pour la CSS sans "
             f"participation, {format_euros(ceiling_part)} pour la CSS avec participation.",
-            f"{SRC_CEILINGS} ; {SRC_PARTICIPATION_CEILING} ; {table.source}",
+            Cited.outside(
+                f"{SRC_CEILINGS} ; {SRC_PARTICIPATION_CEILING} ; {table.source}",
+                "Code de la sécurité sociale, art. L861-1 et R861-3",
+            ),
+            "css.ceilings",
         )
     )
 
@@ -308,11 +331,15 @@ def screen(params: CssParameters, household: CssHousehold) -> CssResult:
     steps.extend(forfait_steps)
     compared = household.resources_cents + forfait
     steps.append(
-        Step(
+        Said(
             f"Ressources comparées : {format_euros(household.resources_cents)} (12 mois, de "
             f"{start:%m/%Y} à {end:%m/%Y}) + forfait logement {format_euros(forfait)} = "
             f"{format_euros(compared)}.",
-            f"{SRC_RESOURCES_PERIOD} ; R861-5 et R861-7 CSS",
+            Cited.outside(
+                f"{SRC_RESOURCES_PERIOD} ; R861-5 et R861-7 CSS",
+                "Code de la sécurité sociale, art. R861-5 et R861-7",
+            ),
+            "css.resources",
         )
     )
 
@@ -321,34 +348,44 @@ def screen(params: CssParameters, household: CssHousehold) -> CssResult:
     if household.receives_rsa:
         verdict = "free"
         steps.append(
-            Step(
+            Said(
                 "Bénéficiaire du RSA : droit à la CSS sans participation, quelles que soient les "
                 "ressources déclarées ici.",
-                SRC_RSA,
+                Cited.outside(
+                    SRC_RSA, "Code de la sécurité sociale, art. L861-1 (bénéficiaires du RSA)"
+                ),
+                "css.rsa",
             )
         )
     elif verdict == "free":
         steps.append(
-            Step(
+            Said(
                 f"{format_euros(compared)} ≤ {format_euros(ceiling_free)} : CSS sans "
                 "participation.",
-                SRC_CEILINGS,
+                Cited.outside(SRC_CEILINGS, "Code de la sécurité sociale, art. L861-1"),
+                "css.verdict",
             )
         )
     elif verdict == "with_participation":
         steps.append(
-            Step(
+            Said(
                 f"{format_euros(ceiling_free)} < {format_euros(compared)} ≤ "
                 f"{format_euros(ceiling_part)} : CSS avec participation.",
-                SRC_PARTICIPATION_CEILING,
+                Cited.outside(
+                    SRC_PARTICIPATION_CEILING, "Code de la sécurité sociale, art. L861-1 2°"
+                ),
+                "css.verdict",
             )
         )
     else:
         steps.append(
-            Step(
+            Said(
                 f"{format_euros(compared)} > {format_euros(ceiling_part)} : au-dessus des deux "
                 "plafonds.",
-                SRC_PARTICIPATION_CEILING,
+                Cited.outside(
+                    SRC_PARTICIPATION_CEILING, "Code de la sécurité sociale, art. L861-1 2°"
+                ),
+                "css.verdict",
             )
         )
 
@@ -362,10 +399,14 @@ def screen(params: CssParameters, household: CssHousehold) -> CssResult:
             for ms in parts
         )
         steps.append(
-            Step(
+            Said(
                 f"Participation mensuelle : {detail} = {format_euros(participation)} par mois.",
-                f"{SRC_PARTICIPATION} ; "
-                + " ; ".join(sorted({ms.band.monthly.source for ms in parts if ms.band})),
+                Cited.outside(
+                    f"{SRC_PARTICIPATION} ; "
+                    + " ; ".join(sorted({ms.band.monthly.source for ms in parts if ms.band})),
+                    "Code de la sécurité sociale, art. L861-1 2° (participation selon l'âge)",
+                ),
+                "css.participation",
             )
         )
 

@@ -2,7 +2,8 @@
 dependants, formula changes, termination and unpaid contributions.
 
 Functions of (offer, range, facts, dates) → dates and decisions with their explanation
-(:class:`Step`: rule in plain French + source). What the règlement forbids raises
+(:class:`Step`: rule in plain French + source), the justificatifs (``documents``) and the
+payment modes (``payment``). What the règlement forbids raises
 :class:`Refused` with the reason and its source. No Django, no I/O: the back office
 (:mod:`mutuelle.web`) loads the facts, calls these functions and stores the results.
 """
@@ -28,8 +29,16 @@ from mutuelle.membership.dependants import (
     mandatory_cover_end,
     resignation_end,
 )
+from mutuelle.membership.documents import (
+    DocumentsView,
+    Insured,
+    RequiredPiece,
+    documents_status,
+    required_documents,
+)
 from mutuelle.membership.eligibility import Applicant, EligibilityResult, check_eligibility
 from mutuelle.membership.formulas import FormulaChangeDecision, formula_change
+from mutuelle.membership.payment import payment_refusals
 from mutuelle.membership.prorata import due_for_period
 from mutuelle.membership.termination import (
     PATH_LABELS,
@@ -47,11 +56,14 @@ __all__ = [
     "Applicant",
     "Dated",
     "Dependant",
+    "DocumentsView",
     "EligibilityResult",
     "FormulaChangeDecision",
+    "Insured",
     "Refused",
     "RenunciationRefund",
     "RenunciationWindow",
+    "RequiredPiece",
     "Step",
     "Termination",
     "UnpaidTimeline",
@@ -61,6 +73,7 @@ __all__ = [
     "check_eligibility",
     "clamp_to_adhesion",
     "dependant_start",
+    "documents_status",
     "due_for_period",
     "effective_date",
     "end_when_conditions_stop",
@@ -68,8 +81,10 @@ __all__ = [
     "mandatory_cover_end",
     "member_termination",
     "next_renewal",
+    "payment_refusals",
     "renunciation_refund",
     "renunciation_window",
+    "required_documents",
     "resignation_end",
     "rules_for",
     "special_termination",

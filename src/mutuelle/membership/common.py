@@ -2,8 +2,8 @@
 
 Each function of :mod:`mutuelle.membership` takes facts and dates and returns a result carrying
 ``steps``: the rules applied, in plain French, each with the source a reviewer can search
-(``offer.cite``). When the règlement forbids what is asked, the function raises
-:class:`Refused` with the reason in plain words and the source of the rule.
+(``offer.citation``: staff and public renderings). When the règlement forbids what is asked,
+the function raises :class:`Refused` with the reason in plain words and the source of the rule.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mutuelle.explain import Step
+from mutuelle.explain import Cited, Step
 from mutuelle.offers.membership_rules import MembershipRules
 from mutuelle.offers.model import Offer, Range, Source
+from mutuelle.refusal import Code, Refusal
 
 
 @dataclass(frozen=True)
@@ -24,16 +25,9 @@ class Dated:
     steps: tuple[Step, ...]
 
 
-class Refused(Exception):
-    """The règlement forbids what is asked: the reason in plain French, and where it is written."""
-
-    def __init__(self, message: str, source: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.source = source
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.source})" if self.source else self.message
+class Refused(Refusal):
+    """The règlement forbids what is asked: the reason in plain French, where it is written,
+    and its code (:class:`mutuelle.refusal.Refusal`)."""
 
 
 def range_of(offer: Offer, range_id: str) -> Range:
@@ -41,7 +35,8 @@ def range_of(offer: Offer, range_id: str) -> Range:
     if rng is None:
         raise Refused(
             f"la gamme {range_id!r} n'existe pas dans l'offre {offer.id} "
-            f"(gammes : {', '.join(offer.ranges)})"
+            f"(gammes : {', '.join(offer.ranges)})",
+            code=Code.RANGE,
         )
     return rng
 
@@ -50,13 +45,14 @@ def rules_of(offer: Offer, range_id: str) -> MembershipRules:
     rng = range_of(offer, range_id)
     if rng.membership is None:
         raise Refused(
-            f"l'offre {offer.id} ne décrit pas les règles d'adhésion de la gamme {rng.label}"
+            f"l'offre {offer.id} ne décrit pas les règles d'adhésion de la gamme {rng.label}",
+            code=Code.RANGE,
         )
     return rng.membership
 
 
-def cite(offer: Offer, source: Source) -> str:
-    return offer.cite(source)
+def cite(offer: Offer, source: Source) -> Cited:
+    return offer.citation(source)
 
 
 def fr(d: dt.date) -> str:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mutuelle.dates import add_months, add_years, age_on, first_of_next_month
-from mutuelle.explain import Step
+from mutuelle.explain import Said, Step
 from mutuelle.membership.common import Dated, Refused, december_31, fr, range_of, rules_of
 from mutuelle.offers.model import Offer
+from mutuelle.refusal import Code
 
 DependantRole = Literal["spouse", "child"]
 Event = Literal["birth", "marriage", "adoption"]
@@ -55,7 +56,7 @@ def age_limit_end(offer: Offer, range_id: str, dep: Dependant) -> Dated | None:
             f"1er janvier : dernière année {last_year} ; au-delà il doit adhérer comme membre "
             "participant"
         )
-        src = offer.cite(m.over_age_source)
+        src = offer.citation(m.over_age_source)
     else:
         why = (
             f"sans justificatif, un enfant reste ayant droit tant qu'il a moins de {limit} ans au "
@@ -64,8 +65,10 @@ def age_limit_end(offer: Offer, range_id: str, dep: Dependant) -> Dated | None:
             "emploi, d'apprentissage ou de revenus inférieurs au RSA prolonge la qualité "
             "d'ayant droit)"
         )
-        src = offer.cite(c.source)
-    return Dated(end, (Step(f"Enfant né le {fr(dep.birth_date)} : {why}.", src),))
+        src = offer.citation(c.source)
+    return Dated(
+        end, (Said(f"Enfant né le {fr(dep.birth_date)} : {why}.", src, "membership.age_limit_end"),)
+    )
 
 
 def check_dependant(offer: Offer, range_id: str, dep: Dependant, on: dt.date) -> tuple[Step, ...]:
@@ -78,27 +81,35 @@ def check_dependant(offer: Offer, range_id: str, dep: Dependant, on: dt.date) ->
             "la cotisation étudiante est réservée au membre participant sans ayant droit : "
             "pour couvrir un conjoint ou un enfant, l'adhésion doit relever de la gamme "
             "Particuliers",
-            offer.cite(m.eligibility.range_condition_source),
+            offer.citation(m.eligibility.range_condition_source),
+            code=Code.STUDENT_DEPENDANTS,
         )
     if dep.birth_date > on:
-        raise Refused(f"date de naissance {fr(dep.birth_date)} postérieure au {fr(on)}")
+        raise Refused(
+            f"date de naissance {fr(dep.birth_date)} postérieure au {fr(on)}", code=Code.DEPENDANT
+        )
     if dep.role == "spouse":
         return (
-            Step(
+            Said(
                 "Conjoint : marié-e non séparé-e de corps, partenaire de PACS ou concubin-e "
                 "(même domicile fiscal) ; justificatif de la qualité de conjoint à joindre.",
-                offer.cite(c.source),
+                offer.citation(c.source),
+                "membership.check_dependant",
             ),
         )
     if dep.proof is not None and dep.proof not in c.proofs:
-        raise Refused(f"justificatif inconnu {dep.proof!r} (attendu : {', '.join(c.proofs)})")
+        raise Refused(
+            f"justificatif inconnu {dep.proof!r} (attendu : {', '.join(c.proofs)})",
+            code=Code.DEPENDANT_PROOF,
+        )
     end = age_limit_end(offer, range_id, dep)
     if end is None:
         return (
-            Step(
+            Said(
                 "Enfant atteint d'une infirmité survenue avant 18 ans (carte mobilité inclusion "
                 "« invalidité ») : ayant droit quel que soit son âge.",
-                offer.cite(c.source),
+                offer.citation(c.source),
+                "membership.check_dependant",
             ),
         )
     if end.date < on:
@@ -108,13 +119,15 @@ def check_dependant(offer: Offer, range_id: str, dep: Dependant, on: dt.date) ->
                 f"enfant de {age} ans au 1er janvier {on.year} : de {c.max_age_without_proof} à "
                 f"{c.max_age_with_proof - 1} ans, il n'est ayant droit qu'avec un justificatif "
                 "(études, recherche d'un premier emploi, apprentissage, revenus inférieurs au RSA)",
-                offer.cite(c.source),
+                offer.citation(c.source),
+                code=Code.DEPENDANT_PROOF,
             )
         raise Refused(
             f"enfant de {age} ans au 1er janvier {on.year} : au-delà de "
             f"{c.max_age_with_proof - 1} ans il n'est plus ayant droit et doit adhérer comme "
             "membre participant",
-            offer.cite(m.dependants.over_age_source),
+            offer.citation(m.dependants.over_age_source),
+            code=Code.DEPENDANT_AGE,
         )
     return end.steps
 
@@ -138,10 +151,11 @@ def dependant_start(
         return Dated(
             member_start,
             (
-                Step(
+                Said(
                     "Affilié en même temps que le membre participant : mêmes garanties, même "
                     f"date d'effet, le {fr(member_start)}.",
-                    offer.cite(m.event_source),
+                    offer.citation(m.event_source),
+                    "membership.dependant_start",
                 ),
             ),
         )
@@ -149,72 +163,82 @@ def dependant_start(
     d: dt.date | None = None
     if event is not None:
         if event_date is None:
-            raise Refused(f"indiquez la date de l'événement ({EVENT_LABELS[event]})")
+            raise Refused(
+                f"indiquez la date de l'événement ({EVENT_LABELS[event]})",
+                code=Code.DEPENDANT_EVENT,
+            )
         window_end = add_months(event_date, m.event_window_months)
         label = EVENT_LABELS[event]
         what = label.capitalize()
         if event_date < member_start:
             steps.append(
-                Step(
+                Said(
                     f"{what} du {fr(event_date)} antérieur(e) à l'adhésion : la règle des "
                     "deux mois ne joue pas.",
-                    offer.cite(m.event_source),
+                    offer.citation(m.event_source),
+                    "membership.dependant_start",
                 )
             )
         elif received_on <= window_end:
             d = event_date
             steps.append(
-                Step(
+                Said(
                     f"{what} le {fr(event_date)}, demande reçue le {fr(received_on)}, "
                     f"dans les {m.event_window_months} mois (jusqu'au {fr(window_end)}) : les "
                     f"garanties prennent effet dès le jour de l'événement, le {fr(event_date)}.",
-                    offer.cite(m.event_source),
+                    offer.citation(m.event_source),
+                    "membership.dependant_start",
                 )
             )
         else:
             steps.append(
-                Step(
+                Said(
                     f"{what} le {fr(event_date)}, demande reçue le {fr(received_on)}, "
                     f"après le délai de {m.event_window_months} mois (fin le {fr(window_end)}) : "
                     "la date d'effet suit la règle générale.",
-                    offer.cite(m.event_source),
+                    offer.citation(m.event_source),
+                    "membership.dependant_start",
                 )
             )
     if d is None:
-        src = offer.cite(m.later_addition_source)
+        src = offer.citation(m.later_addition_source)
         if m.later_addition == "day_after_reception":
             d = received_on + dt.timedelta(days=1)
             steps.append(
-                Step(
+                Said(
                     f"Demande reçue le {fr(received_on)} : les garanties prennent effet le "
                     f"lendemain, le {fr(d)}.",
                     src,
+                    "membership.dependant_start",
                 )
             )
         elif received_on.day < 15:
             d = received_on.replace(day=1)
             steps.append(
-                Step(
+                Said(
                     f"Demande reçue le {fr(received_on)}, avant le 15 du mois : effet au 1er du "
                     f"mois en cours, le {fr(d)}.",
                     src,
+                    "membership.dependant_start",
                 )
             )
         else:
             d = first_of_next_month(received_on)
             steps.append(
-                Step(
+                Said(
                     f"Demande reçue le {fr(received_on)}, à partir du 15 du mois : effet au 1er "
                     f"du mois suivant, le {fr(d)}.",
                     src,
+                    "membership.dependant_start",
                 )
             )
     if d < member_start:
         steps.append(
-            Step(
+            Said(
                 f"Un ayant droit n'est jamais couvert avant le membre participant : effet reporté "
                 f"au {fr(member_start)}.",
-                offer.cite(m.event_source),
+                offer.citation(m.event_source),
+                "membership.dependant_start",
             )
         )
         d = member_start
@@ -224,15 +248,16 @@ def dependant_start(
 def end_when_conditions_stop(offer: Offer, range_id: str, *, event_date: dt.date) -> Dated:
     """The dependant no longer meets the conditions (divorce, end of studies…) on a date."""
     m = rules_of(offer, range_id).dependants
-    src = offer.cite(m.ends_source)
+    src = offer.citation(m.ends_source)
     if m.ends == "on_date":
         return Dated(
             event_date,
             (
-                Step(
+                Said(
                     f"Les conditions cessent d'être remplies le {fr(event_date)} : l'affiliation "
                     "cesse à cette date.",
                     src,
+                    "membership.end_when_conditions_stop",
                 ),
             ),
         )
@@ -240,11 +265,12 @@ def end_when_conditions_stop(offer: Offer, range_id: str, *, event_date: dt.date
     return Dated(
         d,
         (
-            Step(
+            Said(
                 f"Les conditions cessent d'être remplies le {fr(event_date)} : la qualité "
                 f"d'ayant droit se poursuit jusqu'au 31 décembre de cette année, le {fr(d)} "
                 "à minuit.",
                 src,
+                "membership.end_when_conditions_stop",
             ),
         ),
     )
@@ -261,11 +287,12 @@ def resignation_end(offer: Offer, range_id: str, *, received_on: dt.date) -> Dat
     return Dated(
         d,
         (
-            Step(
+            Said(
                 f"Demande reçue le {fr(received_on)} : résiliation de l'affiliation au 31 "
                 f"décembre avec un préavis de {m.resignation_notice_months} mois (demande reçue "
                 f"au plus tard le {fr(deadline)}), soit le {fr(d)} à minuit.",
-                offer.cite(m.resignation_source),
+                offer.citation(m.resignation_source),
+                "membership.resignation_end",
             ),
         ),
     )
@@ -280,7 +307,8 @@ def mandatory_cover_end(
         raise Refused(
             "le règlement de cette gamme ne prévoit pas de résiliation en cours d'année pour un "
             "départ à l'étranger",
-            offer.cite(m.resignation_source),
+            offer.citation(m.resignation_source),
+            code=Code.DEPENDANT,
         )
     src = m.abroad_source if abroad and m.abroad_source else m.mandatory_cover_source
     d = first_of_next_month(received_on)
@@ -288,10 +316,11 @@ def mandatory_cover_end(
     return Dated(
         d,
         (
-            Step(
+            Said(
                 f"{why.capitalize()}, demande (avec justificatif) reçue le {fr(received_on)} : "
                 f"l'affiliation cesse le 1er jour du mois suivant, le {fr(d)}.",
-                offer.cite(src),
+                offer.citation(src),
+                "membership.mandatory_cover_end",
             ),
         ),
     )

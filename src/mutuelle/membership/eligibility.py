@@ -12,18 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from mutuelle.dates import age_on
-from mutuelle.explain import Step
+from mutuelle.explain import Cited, Said, Step
 from mutuelle.membership.common import rules_of
-from mutuelle.offers.membership_rules import Link
+from mutuelle.offers.membership_rules import Link as LinkId
 from mutuelle.offers.model import Offer
+from mutuelle.vocabulary import Link
 
-LINK_LABELS: dict[str, str] = {
-    "resident": "habite Grenoble",
-    "works": "travaille à Grenoble",
-    "studies": "étudie à Grenoble",
-    "agent": "agent-e de la Ville de Grenoble ou du CCAS",
-    "tns": "travailleur-euse non salarié-e exerçant à Grenoble",
-}
+LINK_LABELS: dict[str, str] = {link.value: link.label for link in Link}
 
 
 @dataclass(frozen=True)
@@ -31,7 +26,7 @@ class Applicant:
     """The facts an adhesion request states (bulletin d'adhésion and its justificatifs)."""
 
     birth_date: dt.date
-    links: tuple[Link, ...]  # ties to the town (convention art. 1)
+    links: tuple[LinkId, ...]  # ties to the town (convention art. 1)
     amo_affiliated: bool = True  # French compulsory health insurance
     resides_in_france: bool = True
     mandatory_collective_cover: bool = False  # covered by a compulsory company contract
@@ -42,6 +37,10 @@ class Applicant:
 
 @dataclass(frozen=True)
 class EligibilityResult:
+    """``failures`` carry their rule ids (``eligibility.age``, ``eligibility.amo_residence``,
+    ``eligibility.link``, ``eligibility.mandatory_cover``, ``eligibility.debt``,
+    ``eligibility.student``): a form shows each beside its field by that id."""
+
     eligible: bool
     failures: tuple[Step, ...]  # every condition not met
     steps: tuple[Step, ...]  # every condition checked, met or not, and the guarantees
@@ -54,8 +53,8 @@ def check_eligibility(
     failures: list[Step] = []
     steps: list[Step] = []
 
-    def check(ok: bool, yes: str, no: str, source: str) -> None:
-        step = Step(yes if ok else no, source)
+    def check(ok: bool, yes: str, no: str, source: Cited, rule_id: str) -> None:
+        step = Said(yes if ok else no, source, rule_id)
         steps.append(step)
         if not ok:
             failures.append(step)
@@ -65,14 +64,16 @@ def check_eligibility(
         age >= r.min_age,
         f"Âge : {age} ans le {on:%d/%m/%Y}, au moins {r.min_age} ans requis.",
         f"Âge : {age} ans le {on:%d/%m/%Y} ; il faut avoir au moins {r.min_age} ans pour adhérer.",
-        offer.cite(r.min_age_source),
+        offer.citation(r.min_age_source),
+        "eligibility.age",
     )
     check(
         applicant.amo_affiliated and applicant.resides_in_france,
         "Assuré-e d'un régime obligatoire français et résidant en France.",
         "Il faut être assuré-e d'un régime obligatoire d'Assurance Maladie français et "
         "résider en France.",
-        offer.cite(r.amo_and_residence),
+        offer.citation(r.amo_and_residence),
+        "eligibility.amo_residence",
     )
     links = [link for link in applicant.links if link in r.links]
     wanted = ", ".join(LINK_LABELS[link] for link in r.links)
@@ -81,14 +82,16 @@ def check_eligibility(
         f"Lien avec la commune : {', '.join(LINK_LABELS[link] for link in links)}.",
         f"Cette gamme est ouverte aux personnes qui : {wanted}. Condition de la gamme : "
         f"{r.range_condition}.",
-        offer.cite(r.range_condition_source if len(r.links) == 1 else r.public),
+        offer.citation(r.range_condition_source if len(r.links) == 1 else r.public),
+        "eligibility.link",
     )
     check(
         not applicant.mandatory_collective_cover,
         "Pas de complémentaire santé collective obligatoire.",
         "Une personne couverte par une complémentaire santé collective obligatoire (contrat "
         "d'entreprise) n'entre pas dans le dispositif.",
-        offer.cite(r.no_mandatory_cover),
+        offer.citation(r.no_mandatory_cover),
+        "eligibility.mandatory_cover",
     )
     if r.no_debt is not None:
         check(
@@ -96,7 +99,8 @@ def check_eligibility(
             "Aucune dette envers la Mutuelle au titre d'une adhésion antérieure.",
             "Une dette envers la Mutuelle au titre d'une adhésion antérieure doit être réglée "
             "avant toute nouvelle adhésion.",
-            offer.cite(r.no_debt),
+            offer.citation(r.no_debt),
+            "eligibility.debt",
         )
     if r.student_without_dependants:
         check(
@@ -105,13 +109,15 @@ def check_eligibility(
             "Le tarif étudiant est réservé à l'étudiant-e inscrit-e dans un établissement "
             "d'enseignement supérieur qui adhère sans ayant droit (attestation d'inscription "
             "à joindre) ; avec des ayants droit, adhérer dans la gamme Particuliers.",
-            offer.cite(r.range_condition_source),
+            offer.citation(r.range_condition_source),
+            "eligibility.student",
         )
     steps.append(
-        Step(
+        Said(
             "Aucun droit d'entrée, aucun délai d'attente ou de carence, aucuns frais de dossier, "
             "aucun questionnaire de santé, aucune limite d'âge.",
-            offer.cite(r.no_barriers),
+            offer.citation(r.no_barriers),
+            "eligibility.no_barriers",
         )
     )
     return EligibilityResult(not failures, tuple(failures), tuple(steps))

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mutuelle.dates import add_months
-from mutuelle.explain import Step
+from mutuelle.explain import Cited, Said, Step
 from mutuelle.membership.common import Refused, fr, january_1, range_of, rules_of
 from mutuelle.offers.model import Offer
+from mutuelle.refusal import Code
 
 Direction = Literal["up", "down"]
 
@@ -30,8 +31,18 @@ class FormulaChangeDecision:
     earliest_effective_on: dt.date  # the first 1 January a change of this kind can take effect
     request_by: dt.date  # last day to ask for the earliest date
     reason: str | None  # why it is refused, in plain French
-    source: str
+    cite: Cited
     steps: tuple[Step, ...]
+
+    @property
+    def source(self) -> str:
+        return self.cite.staff()
+
+    def refusal(self) -> Refused:
+        """The refusal of a change not allowed (its reason and its source)."""
+        return Refused(
+            self.reason or "changement de formule refusé", self.cite, code=Code.FORMULA_CHANGE
+        )
 
 
 def first_january_reachable(requested_on: dt.date, months_before: int) -> dt.date:
@@ -72,21 +83,25 @@ def formula_change(
     r = rules_of(offer, range_id).formula_change
     for f in (current, new):
         if f not in rng.formulas:
-            raise Refused(f"formule inconnue {f!r} (formules : {', '.join(rng.formulas)})")
+            raise Refused(
+                f"formule inconnue {f!r} (formules : {', '.join(rng.formulas)})",
+                code=Code.FORMULA,
+            )
     if new == current:
-        raise Refused(f"l'adhésion est déjà en formule {new}")
+        raise Refused(f"l'adhésion est déjà en formule {new}", code=Code.FORMULA_CHANGE)
     levels = {f: i for i, f in enumerate(rng.formulas)}
     direction: Direction = "up" if levels[new] > levels[current] else "down"
     label = "à la hausse" if direction == "up" else "à la baisse"
-    src = offer.cite(r.source)
+    src = offer.citation(r.source)
     steps: list[Step] = []
     effect = first_january_reachable(requested_on, r.request_months_before)
     steps.append(
-        Step(
+        Said(
             f"Demande reçue le {fr(requested_on)} : un changement prend effet au 1er janvier qui "
             f"suit, la demande devant parvenir au moins {r.request_months_before} mois avant ; "
             f"premier 1er janvier possible : le {fr(effect)}.",
-            offer.cite(r.effect_source),
+            offer.citation(r.effect_source),
+            "membership.formula_change",
         )
     )
     first_change = current_since <= adhesion_start
@@ -105,12 +120,12 @@ def formula_change(
             f"{r.downgrade_after_months} mois dans la formule actuelle ({current} depuis le "
             f"{fr(current_since)}) : au plus tôt le {fr(earliest)}."
         )
-        rule_src = offer.cite(r.upgrade_source)
+        rule_src = offer.citation(r.upgrade_source)
     else:
         earliest = effect
         rule = "Après un premier changement, une hausse de formule est possible à tout moment."
-        rule_src = offer.cite(r.upgrade_source)
-    steps.append(Step(rule, rule_src))
+        rule_src = offer.citation(r.upgrade_source)
+    steps.append(Said(rule, rule_src, "membership.formula_change"))
     earliest = max(earliest, effect)
     request_by = add_months(earliest, -r.request_months_before)
     if not up_to_date:
@@ -118,7 +133,7 @@ def formula_change(
             f"changement de formule {label} refusé : le membre participant n'est pas à jour de "
             "ses cotisations ; la demande pourra être reçue une fois l'arriéré réglé"
         )
-        steps.append(Step(reason, src))
+        steps.append(Said(reason, src, "membership.formula_change"))
         return FormulaChangeDecision(
             False, direction, None, earliest, request_by, reason, src, tuple(steps)
         )
@@ -132,7 +147,13 @@ def formula_change(
         return FormulaChangeDecision(
             False, direction, None, earliest, request_by, reason, rule_src, tuple(steps)
         )
-    steps.append(Step(f"Changement {label} {current} → {new} accepté, effet le {fr(effect)}.", src))
+    steps.append(
+        Said(
+            f"Changement {label} {current} → {new} accepté, effet le {fr(effect)}.",
+            src,
+            "membership.formula_change",
+        )
+    )
     return FormulaChangeDecision(
         True, direction, effect, earliest, request_by, None, src, tuple(steps)
     )

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mutuelle.dates import add_months, add_years, days_in_month, first_of_next_month
-from mutuelle.explain import Step
+from mutuelle.explain import Said, Step
 from mutuelle.journal import ContributionPeriod
 from mutuelle.membership.common import Refused, december_31, fr, rules_of
 from mutuelle.membership.prorata import due_for_period, share_until
 from mutuelle.money import Cents, format_euros
 from mutuelle.offers.model import Offer
+from mutuelle.refusal import Code
+from mutuelle.vocabulary import TERMINATION_PATHS
 
 Path = Literal[
     "annual",
@@ -35,18 +37,7 @@ Path = Literal[
     "renunciation",
 ]
 
-PATH_LABELS: dict[str, str] = {
-    "annual": "résiliation annuelle au 31 décembre",
-    "late_notice": "résiliation après un avis d'échéance tardif",
-    "infra_annual": "résiliation à tout moment après un an (art. L.221-10-2)",
-    "situation_change": "changement de situation (art. L.221-17)",
-    "css": "admission à la Complémentaire santé solidaire",
-    "mandatory_collective": "adhésion à un contrat collectif obligatoire",
-    "death": "décès du membre participant",
-    "category_loss": "sortie des catégories professionnelles couvertes",
-    "unpaid": "résiliation pour non-paiement des cotisations",
-    "renunciation": "renonciation",
-}
+PATH_LABELS: dict[str, str] = {p.value: p.phrase for p in TERMINATION_PATHS}
 
 
 @dataclass(frozen=True)
@@ -82,7 +73,7 @@ def _annual(offer: Offer, range_id: str, received_on: dt.date) -> tuple[dt.date,
             f"Dénonciation reçue le {fr(received_on)}, après le {fr(deadline)} : trop tard pour "
             f"l'échéance de cette année ; fin de l'adhésion à l'échéance suivante, le {fr(end)}."
         )
-    return end, Step(text, offer.cite(t.annual_source))
+    return end, Said(text, offer.citation(t.annual_source), "membership.annual")
 
 
 def member_termination(
@@ -122,19 +113,20 @@ def member_termination(
                     None,
                     None,
                     (
-                        Step(
+                        Said(
                             f"Avis d'échéance envoyé le {fr(notice_sent_on)}, après le "
                             f"{fr(after)} ; dénonciation reçue le {fr(received_on)}, dans les "
                             f"{t.late_notice_days} jours (jusqu'au {fr(limit)}) : fin de "
                             f"l'adhésion le {fr(end)} à minuit.",
-                            offer.cite(t.late_notice_source),
+                            offer.citation(t.late_notice_source),
+                            "membership.member_termination",
                         ),
                     ),
                 )
             )
 
     opens = _anniversary(adhesion_start, signed_on, t.infra_annual_after_years)
-    src = offer.cite(t.infra_annual_source)
+    src = offer.citation(t.infra_annual_source)
     if received_on >= opens:
         end = add_months(received_on, t.infra_annual_effect_months)
         refund_by = end + dt.timedelta(days=t.infra_annual_refund_days)
@@ -145,16 +137,18 @@ def member_termination(
                 None,
                 refund_by,
                 (
-                    Step(
+                    Said(
                         f"Plus d'un an depuis la première souscription (depuis le {fr(opens)}) : "
                         f"la dénonciation reçue le {fr(received_on)} prend effet un mois après, "
                         f"le {fr(end)}, sans frais ni pénalités.",
                         src,
+                        "membership.member_termination",
                     ),
-                    Step(
+                    Said(
                         f"Le solde des cotisations de la période non couverte est remboursé dans "
                         f"les 30 jours, au plus tard le {fr(refund_by)}.",
                         src,
+                        "membership.member_termination",
                     ),
                 ),
             )
@@ -169,10 +163,11 @@ def member_termination(
             best.refund_by,
             (
                 *best.steps,
-                Step(
+                Said(
                     f"La résiliation à tout moment (un mois après réception) ne sera ouverte qu'un "
                     f"an après la première souscription, à partir du {fr(opens)}.",
                     src,
+                    "membership.member_termination",
                 ),
             ),
         )
@@ -193,7 +188,10 @@ def special_termination(
     t = rules_of(offer, range_id).termination
     if path == "css":
         if event_date is None:
-            raise Refused("indiquez la date d'effet de la Complémentaire santé solidaire")
+            raise Refused(
+                "indiquez la date d'effet de la Complémentaire santé solidaire",
+                code=Code.TERMINATION,
+            )
         end = event_date - dt.timedelta(days=1)
         return Termination(
             path,
@@ -201,11 +199,12 @@ def special_termination(
             None,
             None,
             (
-                Step(
+                Said(
                     f"Admission à la Complémentaire santé solidaire à compter du {fr(event_date)} "
                     f"(attestation du régime obligatoire) : la résiliation prend effet la veille, "
                     f"le {fr(end)}, rétroactivement si nécessaire.",
-                    offer.cite(t.css_source),
+                    offer.citation(t.css_source),
+                    "membership.special_termination",
                 ),
             ),
         )
@@ -214,7 +213,8 @@ def special_termination(
             raise Refused(
                 "les conditions de cette gamme ne prévoient pas de résiliation pour un contrat "
                 "collectif obligatoire",
-                offer.cite(t.annual_source),
+                offer.citation(t.annual_source),
+                code=Code.TERMINATION,
             )
         end = first_of_next_month(received_on)
         return Termination(
@@ -223,11 +223,12 @@ def special_termination(
             None,
             None,
             (
-                Step(
+                Said(
                     f"Contrat collectif obligatoire (attestation de l'employeur), demande écrite "
                     f"reçue le {fr(received_on)} : résiliation effective le 1er jour du mois qui "
                     f"suit, le {fr(end)}.",
-                    offer.cite(t.mandatory_collective_source),
+                    offer.citation(t.mandatory_collective_source),
+                    "membership.special_termination",
                 ),
             ),
         )
@@ -240,11 +241,15 @@ def special_termination(
             raise Refused(
                 "les conditions de cette gamme ne prévoient pas de résiliation pour changement "
                 "de situation",
-                offer.cite(t.annual_source),
+                offer.citation(t.annual_source),
+                code=Code.TERMINATION,
             )
         if event_date is None:
-            raise Refused("indiquez la date du changement de situation (ou de sa révélation)")
-        src = offer.cite(t.situation_change_source)
+            raise Refused(
+                "indiquez la date du changement de situation (ou de sa révélation)",
+                code=Code.TERMINATION,
+            )
+        src = offer.citation(t.situation_change_source)
         limit = add_months(event_date, t.situation_change_months)
         if received_on > limit:
             raise Refused(
@@ -252,6 +257,7 @@ def special_termination(
                 f"notifiée dans les {t.situation_change_months} mois, au plus tard le "
                 f"{fr(limit)} ; demande reçue le {fr(received_on)}",
                 src,
+                code=Code.TERMINATION,
             )
         end = add_months(received_on, t.situation_change_effect_months)
         return Termination(
@@ -260,29 +266,33 @@ def special_termination(
             None,
             None,
             (
-                Step(
+                Said(
                     f"Changement de situation le {fr(event_date)}, notifié le {fr(received_on)} "
                     f"(dans les {t.situation_change_months} mois) : la résiliation prend effet "
                     f"un mois après réception, le {fr(end)}.",
                     src,
+                    "membership.special_termination",
                 ),
             ),
         )
     if path == "death":
         if event_date is None:
-            raise Refused("indiquez la date du décès (copie de l'acte de décès)")
+            raise Refused(
+                "indiquez la date du décès (copie de l'acte de décès)", code=Code.TERMINATION
+            )
         return Termination(
             path,
             event_date,
             None,
             None,
             (
-                Step(
+                Said(
                     f"Décès du membre participant le {fr(event_date)} : l'adhésion est résiliée "
                     "de plein droit (copie de l'acte de décès) ; les cotisations versées pour la "
                     "période qui suit sont remboursées prorata temporis à un membre de la famille "
                     "sur justificatif d'un mandat successoral.",
-                    offer.cite(t.death_source),
+                    offer.citation(t.death_source),
+                    "membership.special_termination",
                 ),
             ),
         )
@@ -290,10 +300,13 @@ def special_termination(
         if t.category_loss_source is None:
             raise Refused(
                 "cette cause de cessation n'existe que dans les conditions TNS",
-                offer.cite(t.annual_source),
+                offer.citation(t.annual_source),
+                code=Code.TERMINATION,
             )
         if event_date is None:
-            raise Refused("indiquez la date à laquelle l'activité couverte a cessé")
+            raise Refused(
+                "indiquez la date à laquelle l'activité couverte a cessé", code=Code.TERMINATION
+            )
         end = event_date.replace(day=days_in_month(event_date.year, event_date.month))
         return Termination(
             path,
@@ -301,14 +314,18 @@ def special_termination(
             None,
             None,
             (
-                Step(
+                Said(
                     f"Sortie des catégories couvertes le {fr(event_date)} : l'affiliation cesse "
                     f"de plein droit à l'expiration du mois en cours, le {fr(end)}.",
-                    offer.cite(t.category_loss_source),
+                    offer.citation(t.category_loss_source),
+                    "membership.special_termination",
                 ),
             ),
         )
-    raise Refused(f"motif de résiliation non traité ici : {PATH_LABELS.get(path, path)}")
+    raise Refused(
+        f"motif de résiliation non traité ici : {PATH_LABELS.get(path, path)}",
+        code=Code.TERMINATION,
+    )
 
 
 def with_refund(
@@ -339,7 +356,10 @@ def with_refund(
         termination.last_covered_day,
         refund,
         termination.refund_by,
-        (*termination.steps, Step(text, offer.cite(t.consequences_source))),
+        (
+            *termination.steps,
+            Said(text, offer.citation(t.consequences_source), "membership.with_refund"),
+        ),
     )
 
 
@@ -385,7 +405,10 @@ def with_received_refund(
         termination.last_covered_day,
         refund,
         termination.refund_by,
-        (*termination.steps, Step(text, offer.cite(t.consequences_source))),
+        (
+            *termination.steps,
+            Said(text, offer.citation(t.consequences_source), "membership.with_received_refund"),
+        ),
     )
 
 
@@ -399,13 +422,20 @@ def benefits_allowed(
 ) -> tuple[bool, Step]:
     """Care gives benefits only between the effective date and the last covered day."""
     t = rules_of(offer, range_id).termination
-    src = offer.cite(t.consequences_source)
+    src = offer.citation(t.consequences_source)
     if care_date < start:
-        return False, Step(f"Soins du {fr(care_date)} antérieurs à la prise d'effet.", src)
+        return False, Said(
+            f"Soins du {fr(care_date)} antérieurs à la prise d'effet.",
+            src,
+            "membership.benefits_allowed",
+        )
     if last_covered_day is not None and care_date > last_covered_day:
-        return False, Step(
+        return False, Said(
             f"Soins du {fr(care_date)} postérieurs à la cessation de l'adhésion "
             f"({fr(last_covered_day)}) : aucune prestation.",
             src,
+            "membership.benefits_allowed",
         )
-    return True, Step(f"Soins du {fr(care_date)} pendant la période couverte.", src)
+    return True, Said(
+        f"Soins du {fr(care_date)} pendant la période couverte.", src, "membership.benefits_allowed"
+    )

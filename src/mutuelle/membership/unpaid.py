@@ -15,9 +15,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from mutuelle.explain import Step
+from mutuelle.explain import Said, Step
 from mutuelle.membership.common import Refused, december_31, fr, rules_of
 from mutuelle.offers.model import Offer
+from mutuelle.refusal import Code
 
 Status = Literal["active", "suspended", "terminable"]
 
@@ -58,17 +59,20 @@ def unpaid_timeline(
     payroll: bool = False,
 ) -> UnpaidTimeline:
     u = rules_of(offer, range_id).unpaid
-    src = offer.cite(u.source)
+    src = offer.citation(u.source)
     steps: list[Step] = []
     notice_from = due_on + dt.timedelta(days=u.grace_days + 1)
     if payroll and u.payroll_source is None:
-        raise Refused("le précompte sur salaire n'existe que pour la gamme agents", src)
+        raise Refused(
+            "le précompte sur salaire n'existe que pour la gamme agents", src, code=Code.REFUSED
+        )
     who = "à la Collectivité qui précompte la cotisation" if payroll else "au membre participant"
     steps.append(
-        Step(
+        Said(
             f"Cotisation échue le {fr(due_on)} et non payée dans les {u.grace_days} jours : mise "
             f"en demeure {who} possible à partir du {fr(notice_from)}.",
-            offer.cite(u.payroll_source) if payroll and u.payroll_source else src,
+            offer.citation(u.payroll_source) if payroll and u.payroll_source else src,
+            "membership.unpaid_timeline",
         )
     )
     if notice_sent_on is None:
@@ -78,48 +82,60 @@ def unpaid_timeline(
             f"mise en demeure datée du {fr(notice_sent_on)} : elle ne peut être envoyée qu'après "
             f"le délai de {u.grace_days} jours suivant l'échéance, à partir du {fr(notice_from)}",
             src,
+            code=Code.REFUSED,
         )
     if paid_on is not None and paid_on < notice_sent_on:
-        steps.append(Step(f"Payée le {fr(paid_on)}, avant la mise en demeure.", src))
+        steps.append(
+            Said(
+                f"Payée le {fr(paid_on)}, avant la mise en demeure.",
+                src,
+                "membership.unpaid_timeline",
+            )
+        )
         return UnpaidTimeline(
             due_on, notice_from, notice_sent_on, None, None, None, None, None, tuple(steps)
         )
     suspended = notice_sent_on + dt.timedelta(days=u.suspension_days)
     terminable = suspended + dt.timedelta(days=u.termination_days)
     steps.append(
-        Step(
+        Said(
             f"Mise en demeure du {fr(notice_sent_on)} : garanties suspendues {u.suspension_days} "
             f"jours après, le {fr(suspended)} ; résiliation possible {u.termination_days} jours "
             f"après la suspension, à partir du {fr(terminable)}.",
             src,
+            "membership.unpaid_timeline",
         )
     )
     informed = None
     if payroll and u.payroll_member_notice_days is not None:
         informed = due_on + dt.timedelta(days=u.payroll_member_notice_days)
         steps.append(
-            Step(
+            Said(
                 f"Précompte : l'agent est informé de la résiliation possible au plus tôt "
                 f"{u.payroll_member_notice_days} jours après l'échéance, le {fr(informed)}.",
-                offer.cite(u.payroll_source) if u.payroll_source else src,
+                offer.citation(u.payroll_source) if u.payroll_source else src,
+                "membership.unpaid_timeline",
             )
         )
     ends = None
     if instalments and u.instalments_until_year_end:
         ends = december_31(suspended.year)
         steps.append(
-            Step(
+            Said(
                 f"Cotisation fractionnée : faute de paiement, la suspension produit ses effets "
                 f"jusqu'à la fin de la période annuelle, le {fr(ends)}.",
                 src,
+                "membership.unpaid_timeline",
             )
         )
     reinstated = None
     if paid_on is not None:
         if paid_on < suspended:
             steps.append(
-                Step(
-                    f"Arriéré payé le {fr(paid_on)}, avant la suspension : aucune suspension.", src
+                Said(
+                    f"Arriéré payé le {fr(paid_on)}, avant la suspension : aucune suspension.",
+                    src,
+                    "membership.unpaid_timeline",
                 )
             )
             return UnpaidTimeline(
@@ -127,10 +143,11 @@ def unpaid_timeline(
             )
         reinstated = dt.datetime.combine(paid_on + dt.timedelta(days=1), dt.time(12, 0))
         steps.append(
-            Step(
+            Said(
                 f"Arriéré (et échéances venues pendant la suspension) payé le {fr(paid_on)} : "
                 f"l'adhésion non résiliée reprend ses effets le {fr(reinstated.date())} à midi.",
-                offer.cite(u.reinstatement_source),
+                offer.citation(u.reinstatement_source),
+                "membership.unpaid_timeline",
             )
         )
     return UnpaidTimeline(

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from mutuelle.money import BP_PER_UNIT
 
-_INTERP_RE = re.compile(r"^[GI]-\d{2}$")
+_INTERP_RE = re.compile(r"^[GI]-\d{2,3}$")
 
 Category = Literal[
     "soins_courants",

@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from mutuelle import yamlio
 from mutuelle.offers.guarantees import GuaranteeTable, RuleBook
 from mutuelle.offers.model import Offer, TariffGrid
 
@@ -49,8 +49,7 @@ def available_offers() -> dict[str, Path]:
 
 
 def _read_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return yamlio.load_path(path)
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from mutuelle.offers.model import Frozen, Source
 
@@ -130,6 +130,63 @@ class Unpaid(Frozen):
     payroll_member_notice_days: int | None = None  # member told at the earliest N days after
 
 
+DocumentKind = Literal[
+    "identity",
+    "amo_attestation",
+    "rib",
+    "rib_insured",
+    "sepa_mandate",
+    "spouse_proof",
+    "student_certificate",
+    "child_proof",
+    "disability_card",
+    "agent_certificate",
+]
+PaymentModeId = Literal["direct_debit", "transfer", "card", "cheque", "cash", "payroll"]
+
+
+class RequiredDocument(Frozen):
+    """A justificatif the bulletin needs (Règlement particuliers I-3-2; agents I-3-2 and I-2;
+    TNS art. 4.2): for whom, when, why, and where the text asks it."""
+
+    kind: DocumentKind
+    label: str  # the piece as the person reads it
+    who: Literal[
+        "member",  # the member participant
+        "every_insured",  # every person covered (one piece each)
+        "dependants_from_age",  # each dependant of ``from_age`` or more on the day
+        "spouse",
+        "child_with_proof",  # a child of 21 to 27 covered with a proof
+        "disabled_child",  # a child covered whatever their age (disability before 18)
+    ]
+    when: Literal["always", "direct_debit"] = "always"  # direct_debit: « le cas échéant »
+    from_age: int | None = Field(default=None, ge=0)
+    reason: str  # why it is asked, in plain words
+    source: Source
+
+    @model_validator(mode="after")
+    def _age(self) -> RequiredDocument:
+        if (self.who == "dependants_from_age") != (self.from_age is not None):
+            raise ValueError(f"{self.kind}: from_age goes with who = dependants_from_age")
+        return self
+
+
+class Payment(Frozen):
+    """How contributions may be paid (Règlement particuliers III-2-2, agents Cotisations 2-2 and
+    « cotisation précomptée », TNS art. 4.2)."""
+
+    modes: tuple[PaymentModeId, ...] = Field(min_length=1)
+    modes_source: Source
+    annual_only: tuple[PaymentModeId, ...] = ()  # « fractionné mensuellement, sauf … chèque »
+    annual_only_source: Source | None = None
+
+    @model_validator(mode="after")
+    def _annual(self) -> Payment:
+        if self.annual_only and self.annual_only_source is None:
+            raise ValueError("annual_only needs its source")
+        return self
+
+
 class MembershipRules(Frozen):
     eligibility: Eligibility
     effective_date: EffectiveDate
@@ -139,6 +196,8 @@ class MembershipRules(Frozen):
     formula_change: FormulaChange
     termination: Termination
     unpaid: Unpaid
+    documents: tuple[RequiredDocument, ...]
+    payment: Payment
 
     def sources(self) -> Iterator[tuple[str, Source]]:
         """Every source of the block, with where it sits (for the offer's reference check)."""

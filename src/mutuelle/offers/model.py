@@ -19,6 +19,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mutuelle.explain import Citation, Cited, public_article
 from mutuelle.money import parse_euros
 from mutuelle.offers.guarantees import GuaranteeTable, RuleBook
 
@@ -26,7 +27,7 @@ RangeId = Literal["residents", "students", "agents", "tns"]
 Structure = Literal["adult_child", "student", "family"]
 GridTableId = Literal["adult", "child", "student", "family"]
 
-_INTERP_RE = re.compile(r"^[GI]-\d{2}$")
+_INTERP_RE = re.compile(r"^[GI]-\d{2,3}$")
 
 
 class Frozen(BaseModel):
@@ -37,9 +38,33 @@ class Document(Frozen):
     """One of the texts of the offer (convention, annex)."""
 
     title: str
-    short: str  # how a sentence cites it: "Règlement particuliers"
+    short: str  # how a sentence cites it for staff: "Règlement particuliers"
+    public: str  # how a resident reads its name: "Règlement mutualiste", "Convention"
+    table: bool = False  # a tariff grid or a guarantee table: cited by its title alone
     seed: str | None = None  # None for a legal code outside the seeds
     line: int | None = Field(default=None, gt=0)
+
+    def citation(
+        self,
+        key: str,
+        ref: str,
+        line: int | None,
+        *,
+        detail: str = "",
+        table: bool = False,
+    ) -> Citation:
+        """This document at ``ref`` (an article, or a table row when ``table``)."""
+        return Citation(
+            document=key,
+            title=self.public,
+            short=self.short,
+            ref=ref,
+            article="" if (table or self.table) else public_article(ref),
+            seed=self.seed,
+            line=line,
+            detail=detail,
+            table=table,
+        )
 
 
 class Source(Frozen):
@@ -264,6 +289,8 @@ class Gap(Frozen):
 
     id: str
     title: str
+    # G-xx (a gap: the system refuses): what the texts do not give, in words for a resident
+    public: str | None = None
 
     @field_validator("id")
     @classmethod
@@ -271,6 +298,12 @@ class Gap(Frozen):
         if not _INTERP_RE.match(v):
             raise ValueError(f"bad interpretation id {v!r}")
         return v
+
+    @model_validator(mode="after")
+    def _public(self) -> Gap:
+        if self.id.startswith("G-") and not self.public:
+            raise ValueError(f"{self.id}: a gap needs its wording for residents (public)")
+        return self
 
 
 class PriceGuarantee(Frozen):
@@ -394,10 +427,15 @@ class Offer(Frozen):
 
     def cite(self, src: Source) -> str:
         """A sentence a reviewer can search: "Règlement particuliers III-1-3 (l. 2773)"."""
-        doc = self.documents[src.doc]
-        text = f"{doc.short} {src.ref}"
-        if doc.seed and src.line:
-            text += f" ({doc.seed} l. {src.line})"
-        if src.interpretation:
-            text += f" — lecture docs/interpretations.md {src.interpretation}"
-        return text
+        return self.citation(src).staff()
+
+    def citation(self, src: Source) -> Cited:
+        """The structured source of a value or a rule (staff and public renderings)."""
+        place = self.documents[src.doc].citation(src.doc, src.ref, src.line)
+        return self.sourced((place,), (src.interpretation,) if src.interpretation else ())
+
+    def sourced(self, places: tuple[Citation, ...], readings: tuple[str, ...] = ()) -> Cited:
+        """Places and readings as a source; a gap (G-xx) among the readings is said in plain
+        words for residents."""
+        gaps = [g.public for r in readings if (g := self.interpretations.get(r)) and g.public]
+        return Cited(places, readings, " ; ".join(gaps) or None)

@@ -20,8 +20,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from mutuelle import yamlio
 
 Tag = Literal["C", "S", "A"]  # [U] is deliberately absent: never a value to compute with
 
@@ -94,8 +95,7 @@ def load_reference() -> Reference:
     files: dict[str, ReferenceFile] = {}
     try:
         for path in sorted(_folder().glob("*.yaml")):
-            with path.open(encoding="utf-8") as fh:
-                f = ReferenceFile.model_validate(yaml.safe_load(fh))
+            f = ReferenceFile.model_validate(yamlio.load_path(path))
             if f.id in files:
                 raise ReferenceInvalid(f"{path}: duplicate reference id {f.id!r}")
             files[f.id] = f

@@ -12,6 +12,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mutuelle import vocabulary
+from mutuelle.refusal import InputError
 from mutuelle.validation import describe_validation_error
 
 Role = Literal["adherent", "spouse", "child"]
@@ -19,20 +21,11 @@ RangeName = Literal["residents", "students", "agents", "tns"]
 StructureName = Literal["adult_child", "family"]
 Proof = Literal["studies", "job_seeker", "apprentice", "low_income"]
 
-ROLE_LABELS: dict[str, str] = {
-    "adherent": "membre participant",
-    "spouse": "conjoint",
-    "child": "enfant",
-}
-PROOF_LABELS: dict[str, str] = {
-    "studies": "poursuite d'études",
-    "job_seeker": "recherche d'un premier emploi (inscription France Travail)",
-    "apprentice": "contrat d'apprentissage",
-    "low_income": "activité rémunérée inférieure au RSA mensuel",
-}
+ROLE_LABELS: dict[str, str] = {r.value: r.label for r in vocabulary.Role}
+PROOF_LABELS: dict[str, str] = {p.value: p.detail for p in vocabulary.Proof}
 
 
-class InvalidHousehold(ValueError):
+class InvalidHousehold(InputError):
     """The input cannot be read as a household (malformed, contradictory)."""
 
 

@@ -25,6 +25,7 @@ from django.utils.html import format_html, format_html_join
 from mutuelle import membership as core
 from mutuelle.membership import Refused
 from mutuelle.money import format_euros
+from mutuelle.vocabulary import Link
 from mutuelle.web.journal.admin import journal_panel
 from mutuelle.web.members import services
 from mutuelle.web.members.enums import EventKind
@@ -112,13 +113,7 @@ class EventInline(ReadOnlyInline):
     verbose_name_plural = "Historique (ajout seul)"
 
 
-LINK_CHOICES = [
-    ("resident", "habite Grenoble"),
-    ("works", "travaille à Grenoble"),
-    ("studies", "étudie à Grenoble"),
-    ("agent", "agent-e de la Ville ou du CCAS"),
-    ("tns", "travailleur-euse non salarié-e exerçant à Grenoble"),
-]
+LINK_CHOICES = [(link.value, link.label) for link in Link]
 
 
 class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]

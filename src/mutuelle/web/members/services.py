@@ -8,7 +8,8 @@ is also written to the history, then raised for the screen to show it in plain w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +19,16 @@ from django.utils import timezone
 
 from mutuelle import journal as journal_core
 from mutuelle import membership as core
-from mutuelle.membership import Refused, Step
+from mutuelle.explain import NO_SOURCE, Said, Step
+from mutuelle.membership import Refused
 from mutuelle.money import format_euros
 from mutuelle.offers import latest_offer_id, load_offer
 from mutuelle.offers.model import Offer
 from mutuelle.pricing import Member, QuoteRefused
 from mutuelle.pricing.household import AgentFacts
 from mutuelle.pricing.schedule import FormulaSpan, Insured, dues, monthly_price, quote_on
+from mutuelle.refusal import Code
+from mutuelle.vocabulary import TerminationRequest
 from mutuelle.web.journal import services as journal
 from mutuelle.web.members.enums import EndReason, EventKind, Role
 from mutuelle.web.members.models import Adhesion, Affiliation, Event, FormulaPeriod, Person
@@ -52,9 +56,10 @@ def log(
     payload = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
     if steps:
         payload["rules"] = steps_data(steps)
-    return Event.objects.create(
+    event: Event = Event.objects.create(
         adhesion=adhesion, actor=user, kind=kind, summary=summary, data=payload
     )
+    return event
 
 
 # --- contributions (the pricing core) --------------------------------------------------------
@@ -228,14 +233,17 @@ def set_paid_until(
 # --- acts --------------------------------------------------------------------------------
 
 
-def _logging_refusals(kind: str, prefix: str) -> Any:
+def _logging_refusals(
+    kind: str, prefix: str
+) -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
     """Run an act; if the règlement refuses it, the act's transaction rolls back, then the
     refusal is written to the history (in its own transaction) and raised for the screen."""
 
-    def wrap(act: Any) -> Any:
+    def wrap(act: Callable[..., Outcome]) -> Callable[..., Outcome]:
+        @functools.wraps(act)
         def run(adhesion: Adhesion, **kw: Any) -> Outcome:
             try:
-                return act(adhesion, **kw)  # type: ignore[no-any-return]
+                return act(adhesion, **kw)
             except Refused as exc:
                 log(
                     adhesion,
@@ -243,10 +251,10 @@ def _logging_refusals(kind: str, prefix: str) -> Any:
                     f"{prefix}{exc.message}",
                     kw.get("actor"),
                     source=exc.source or "",
+                    code=exc.code.value,
                 )
                 raise
 
-        run.__doc__ = act.__doc__
         return run
 
     return wrap
@@ -279,7 +287,8 @@ def add_dependant(
         if adhesion.end is not None and received_on > adhesion.end:
             raise Refused(
                 f"l'adhésion a cessé le {adhesion.end:%d/%m/%Y} : on ne peut plus y "
-                "affilier d'ayant droit"
+                "affilier d'ayant droit",
+                code=Code.ADHESION_ENDED,
             )
         dep = core.Dependant(
             role="spouse" if role == Role.SPOUSE else "child",
@@ -300,7 +309,9 @@ def add_dependant(
             a.role == Role.SPOUSE and (a.end is None or a.end >= start.date)
             for a in adhesion.affiliations.all()
         ):
-            raise Refused("l'adhésion couvre déjà un conjoint à cette date")
+            raise Refused(
+                "l'adhésion couvre déjà un conjoint à cette date", code=Code.SPOUSE_ALREADY
+            )
         end_by_age = core.age_limit_end(offer, rid, dep)
         end = end_by_age.date if end_by_age else None
         s, e = core.clamp_to_adhesion(start.date, end, adhesion.start, adhesion.end)
@@ -342,13 +353,16 @@ def change_formula(
         adhesion = Adhesion.objects.select_for_update().get(pk=adhesion.pk)
         period = adhesion.current_formula()
         if period is None:
-            raise Refused("aucune formule enregistrée pour cette adhésion")
+            raise Refused("aucune formule enregistrée pour cette adhésion", code=Code.FORMULA)
         if adhesion.end is not None:
-            raise Refused(f"l'adhésion a cessé le {adhesion.end:%d/%m/%Y}")
+            raise Refused(
+                f"l'adhésion a cessé le {adhesion.end:%d/%m/%Y}", code=Code.ADHESION_ENDED
+            )
         if period.start > requested_on:
             raise Refused(
                 f"un changement vers {period.formula} prendra déjà effet le "
-                f"{period.start:%d/%m/%Y} ; une nouvelle demande ne peut venir qu'après"
+                f"{period.start:%d/%m/%Y} ; une nouvelle demande ne peut venir qu'après",
+                code=Code.FORMULA_CHANGE,
             )
         decision = core.formula_change(
             offer,
@@ -361,7 +375,7 @@ def change_formula(
             up_to_date=adhesion.contribution_status.up_to_date(requested_on),
         )
         if not decision.allowed:
-            refusal = Refused(decision.reason or "refusé", decision.source)
+            refusal = decision.refusal()
         else:
             effect = _apply_formula_change(adhesion, period, decision, new, requested_on)
             msg = f"Changement de formule {period.formula} → {new} : effet le {effect:%d/%m/%Y}."
@@ -398,14 +412,7 @@ def _apply_formula_change(
     return effect
 
 
-TERMINATION_KINDS = {
-    "member": "Demande du membre participant (annuelle, avis tardif ou après un an)",
-    "css": "Admission à la Complémentaire santé solidaire",
-    "mandatory_collective": "Contrat collectif obligatoire",
-    "situation_change": "Changement de situation (art. L.221-17)",
-    "category_loss": "Sortie des catégories professionnelles (TNS)",
-    "death": "Décès du membre participant",
-}
+TERMINATION_KINDS = {k.value: k.label for k in TerminationRequest}
 
 
 @_logging_refusals(EventKind.TERMINATION_REFUSED, "Résiliation refusée : ")
@@ -426,7 +433,8 @@ def terminate(
         if adhesion.end is not None:
             raise Refused(
                 f"l'adhésion a déjà cessé le {adhesion.end:%d/%m/%Y} "
-                f"({adhesion.get_end_reason_display()})"
+                f"({adhesion.get_end_reason_display()})",
+                code=Code.ADHESION_ENDED,
             )
         if kind == "member":
             t, others = core.member_termination(
@@ -441,15 +449,16 @@ def terminate(
             t = core.special_termination(
                 offer,
                 rid,
-                path=kind,
+                path=kind,  # type: ignore[arg-type]
                 received_on=received_on,
-                event_date=event_date,  # type: ignore[arg-type]
+                event_date=event_date,
             )
             others = ()
         if t.last_covered_day < adhesion.start:
             raise Refused(
                 f"la cessation au {t.last_covered_day:%d/%m/%Y} précéderait la prise d'effet "
-                f"de l'adhésion ({adhesion.start:%d/%m/%Y}) : voir plutôt la renonciation"
+                f"de l'adhésion ({adhesion.start:%d/%m/%Y}) : voir plutôt la renonciation",
+                code=Code.TERMINATION,
             )
         # The refund: what the journal says was received beyond the last covered day.
         t = core.with_received_refund(offer, rid, t, adhesion.contribution_status.periods)
@@ -512,7 +521,7 @@ class Line:
 
 def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
     offer = offer_for(adhesion)
-    rid = adhesion.range
+    rid: Any = adhesion.range
     lines: list[Line] = []
     try:
         eff = core.effective_date(
@@ -526,7 +535,9 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
     except Refused as exc:
         lines.append(
             Line(
-                "Date d'effet", f"{adhesion.start:%d/%m/%Y}", (Step(exc.message, exc.source or ""),)
+                "Date d'effet",
+                f"{adhesion.start:%d/%m/%Y}",
+                (Said(exc.message, exc.cite or NO_SOURCE, "membership.effective_date"),),
             )
         )
     lines.append(renunciation_line(adhesion))
@@ -551,7 +562,7 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
     ren = core.next_renewal(offer, rid, start=adhesion.start, on=today)
     lines.append(Line("Prochain renouvellement", f"{ren.date:%d/%m/%Y}", ren.steps))
     period = adhesion.current_formula()
-    rng = offer.ranges[rid]  # type: ignore[index]
+    rng = offer.ranges[rid]
     if period is not None:
         for label, target in (
             (
@@ -637,7 +648,11 @@ def contributions_line(adhesion: Adhesion, today: dt.date) -> Line:
             payroll=adhesion.payroll_deduction and adhesion.range == "agents",
         )
     except Refused as exc:
-        return Line("Cotisations (journal)", value, (Step(exc.message, exc.source or ""),))
+        return Line(
+            "Cotisations (journal)",
+            value,
+            (Said(exc.message, exc.cite or NO_SOURCE, str(exc.code)),),
+        )
     return Line("Cotisations (journal)", value, timeline.steps)
 
 
@@ -649,20 +664,22 @@ def renunciation_line(adhesion: Adhesion) -> Line:
             "Renonciation",
             "aucun délai : adhésion conclue en agence de la Mutuelle",
             (
-                Step(
+                Said(
                     "Le règlement n'ouvre une faculté de renonciation que pour la vente à "
                     "distance, le démarchage à domicile et la vente hors établissement "
                     "(docs/interpretations.md I-32).",
-                    offer.cite(
+                    offer.citation(
                         core.rules_for(offer, adhesion.range).renunciation.channels[0].source
                     ),
+                    "membership.renunciation_window",
                 ),
             ),
         )
+    channel: Any = adhesion.channel  # not "agency" here (checked above)
     w = core.renunciation_window(
         offer,
         adhesion.range,
-        channel=adhesion.channel,  # type: ignore[arg-type]
+        channel=channel,
         signed_on=adhesion.signed_on,
         effective_on=adhesion.start,
     )
@@ -670,31 +687,54 @@ def renunciation_line(adhesion: Adhesion) -> Line:
     return Line(f"Renonciation ({adhesion.get_channel_display()})", value, w.steps)
 
 
-def missing_documents(adhesion: Adhesion, today: dt.date) -> Line:
-    """The justificatifs of règlement I-3-2 not yet received (identity, AMO attestations,
-    spouse's status, student's enrolment, proof for a child of 21 to 27)."""
-    from mutuelle.web.members.enums import DocumentKind
+def _affiliated(adhesion: Adhesion) -> list[tuple[int, Affiliation]]:
+    """The dependants in the order they were affiliated, numbered from 1 (the member is 0)."""
+    return list(enumerate(sorted(adhesion.affiliations.all(), key=lambda a: a.pk), start=1))
 
-    offer = offer_for(adhesion)
-    src = offer.cite(core.rules_for(offer, adhesion.range).eligibility.amo_and_residence)
-    received = {(d.kind, d.person_id) for d in adhesion.documents.all()}
-    kinds = {k for k, _ in received}
-    missing: list[str] = []
-    for kind in (DocumentKind.IDENTITY, DocumentKind.AMO_ATTESTATION):
-        if kind not in kinds:
-            missing.append(DocumentKind(kind).label)
-    if adhesion.range == "students" and DocumentKind.STUDENT_CERTIFICATE not in kinds:
-        missing.append(DocumentKind.STUDENT_CERTIFICATE.label)
-    for a in covered_on(adhesion, today):
-        who = a.person.first_name
-        if a.role == Role.SPOUSE and DocumentKind.SPOUSE_PROOF not in kinds:
-            missing.append(f"{DocumentKind.SPOUSE_PROOF.label} ({who})")
-        if a.proof and (DocumentKind.CHILD_PROOF, a.person_id) not in received:
-            missing.append(f"{DocumentKind.CHILD_PROOF.label} ({who}, à fournir chaque année)")
-        if a.disabled and (DocumentKind.DISABILITY_CARD, a.person_id) not in received:
-            missing.append(f"{DocumentKind.DISABILITY_CARD.label} ({who})")
-    value = "aucun" if not missing else "; ".join(missing)
-    return Line("Justificatifs manquants", value, (Step("Pièces à joindre au bulletin.", src),))
+
+def persons_covered_on(adhesion: Adhesion, on: dt.date) -> tuple[core.Insured, ...]:
+    """The member and the dependants covered on ``on``, as the justificatifs see them."""
+    member = adhesion.member
+    persons = [core.Insured(0, "adherent", member.birth_date, member.first_name)]
+    for i, a in _affiliated(adhesion):
+        if a.start <= on and (a.end is None or a.end >= on):
+            p = a.person
+            persons.append(
+                core.Insured(i, a.role, p.birth_date, p.first_name, a.proof or None, a.disabled)
+            )
+    return tuple(persons)
+
+
+def documents_view(adhesion: Adhesion, today: dt.date) -> core.DocumentsView:
+    """The justificatifs of the adhesion (``mutuelle.membership.documents``), received or not:
+    a piece filed for a person counts for that person, one filed without a person for the
+    household."""
+    index_of = {a.person_id: i for i, a in _affiliated(adhesion)}
+    index_of[adhesion.member_id] = 0
+    pieces = core.required_documents(
+        offer_for(adhesion),
+        adhesion.range,
+        persons_covered_on(adhesion, today),
+        payment_mode=adhesion.payment_mode or None,
+        on=today,
+    )
+    received = [
+        (d.kind, None if d.person_id is None else index_of.get(d.person_id, -1))
+        for d in adhesion.documents.all()
+    ]
+    return core.documents_status(pieces, received)
+
+
+def missing_documents(adhesion: Adhesion, today: dt.date) -> Line:
+    """The justificatifs of règlement I-3-2 not yet received, person by person."""
+    view = documents_view(adhesion, today)
+    value = "; ".join(p.short for p in view.missing) or "aucun"
+    steps = tuple(
+        dict.fromkeys(
+            Said(f"{p.label} : {p.reason}.", p.cite, "membership.documents") for p in view.missing
+        )
+    )
+    return Line("Justificatifs manquants", value, steps)
 
 
 def next_number(prefix: str, year: int) -> str:

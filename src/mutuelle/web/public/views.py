@@ -153,8 +153,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
             try:
                 sim = services.simulate(offer, hh)
             except QuoteRefused as exc:
-                target = "agent_entry" if "agent" in exc.message else None
-                form.add_error(target, services.plain_refusal(exc))
+                form.add_error(services.field_for(exc) or None, services.plain_refusal(exc))
             else:
                 css = services.css_check(
                     members,
@@ -259,9 +258,11 @@ def join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         changed = rows_action(request.POST)
         if changed is not None:
-            form = AdhesionRequestForm(initial=initial_from(changed), formulas=formulas)
+            form = AdhesionRequestForm(
+                initial=initial_from(changed), formulas=formulas, offer=offer
+            )
         else:
-            form = AdhesionRequestForm(request.POST, formulas=formulas)
+            form = AdhesionRequestForm(request.POST, formulas=formulas, offer=offer)
             if form.is_valid():
                 d = form.cleaned_data
                 members = form.members()
@@ -279,10 +280,11 @@ def join(request: HttpRequest) -> HttpResponse:
                         "documents": [
                             {
                                 "key": n.key,
-                                "kind": n.kind,
+                                "kind": n.kind.value,
                                 "label": n.label,
                                 "who": n.who,
-                                "why": n.why,
+                                "why": n.reason,
+                                "source": n.cite.public(),
                                 "person_index": n.person_index,
                             }
                             for n in checked.documents
@@ -295,7 +297,7 @@ def join(request: HttpRequest) -> HttpResponse:
             initial["formula"] = request.GET["formule"]
         if request.GET.get("situation") in formulas:
             initial["situation"] = request.GET["situation"]
-        form = AdhesionRequestForm(initial=initial, formulas=formulas)
+        form = AdhesionRequestForm(initial=initial, formulas=formulas, offer=offer)
     context["form"] = form
     return render(request, "public/join.html", context, status=_status(form))
 

@@ -1,4 +1,5 @@
-"""Template helpers of the public site: accessible form fields, euros, the bar chart."""
+"""Template helpers of the public site: accessible form fields, euros, the bar chart, and the
+sources as residents read them (``{{ step|public_source }}``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from mutuelle.explain import Cited
 from mutuelle.money import format_euros
 
 register = template.Library()
@@ -26,6 +28,15 @@ def euros_round(cents: int | None) -> str:
         return "—"
     units = (cents + 50) // 100
     return f"{units:,}".replace(",", "\u202f") + " €"
+
+
+@register.filter
+def public_source(value: Any) -> str:
+    """The source of a step, a refusal, a formula refused or a citation as a resident reads it:
+    the document's title and its article, a gap in plain words (``mutuelle.explain``); never a
+    file name, a line number or an interpretation id. Staff pages keep ``.source``."""
+    cite = value if isinstance(value, Cited) else getattr(value, "cite", None)
+    return cite.public() if isinstance(cite, Cited) else ""
 
 
 @register.filter
