@@ -23,6 +23,8 @@ COMMANDS: tuple[str, ...] = (
     "demo-data",
     "manage",
     "screenshots",
+    "report",
+    "revise",
 )
 
 

@@ -175,7 +175,9 @@ class TariffGrid(Frozen):
             for row in table.rows:
                 if self.revision is None:
                     if row.base_eur is not None:
-                        raise ValueError(f"{self.id} {table_id} {row.text!r}: base_eur sans révision")
+                        raise ValueError(
+                            f"{self.id} {table_id} {row.text!r}: base_eur, pas de révision"
+                        )
                     continue
                 if row.base_eur is None or len(row.base_eur) != len(row.eur):
                     raise ValueError(

@@ -218,9 +218,9 @@ def protect(
                 continue
             chosen[comp] = k
             touched.update(fam.by_key[comp])
-        for comp, small in chosen.items():
+        for comp, protected in chosen.items():
             status[comp] = Status.SECONDARY
-            protects[comp] = small
+            protects[comp] = protected
     return Protection(
         status=status,
         values={k: c.value for k, c in by_key.items()},

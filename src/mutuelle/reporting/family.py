@@ -209,14 +209,14 @@ def _flows(
     # New adhesions and exits are published in total only: by range or prior cover, a small
     # number of exits would be one subtraction away from two published stocks (I-146).
     new, exits = adhesion_flows(facts.adhesions, p)
-    for measure, recs in (("adh_new", new), ("adh_exit", exits)):
-        fam.add_cell(Cell((measure, p.key, ()), len(recs), len(recs), 2))
+    for measure, n in (("adh_new", len(new)), ("adh_exit", len(exits))):
+        fam.add_cell(Cell((measure, p.key, ()), n, n, 2))
     perms = [x for x in facts.outreach.permanences if p.contains(x.day)]
     if out.places:
         places = axis("place", ((x, x) for x in out.places))
         for measure, attr in (("perm_participants", "participants"), ("perm_contacts", "contacts")):
-            recs = [Record(dims({"place": x.place}), getattr(x, attr)) for x in perms]
-            table(TableSpec(measure, measure, measure, places), recs)
+            by_place = [Record(dims({"place": x.place}), getattr(x, attr)) for x in perms]
+            table(TableSpec(measure, measure, measure, places), by_place)
     orient = [
         Record(dims({"channel": o.channel, "kind": "css"}), o.count)
         for o in facts.orientations
@@ -241,7 +241,7 @@ def _flows(
         TableSpec("meetings", "Réunions", "meeting_participants", MEETINGS),
         (Record(dims({"kind": m.kind.value}), m.participants) for m in meetings),
     )
-    recs = []
+    recs: list[Record] = []
     for c in facts.complaints:
         if p.contains(c.received_on):
             st = cx.status(rules.complaint_rules(c.range), rules.cite, c, today)
@@ -298,9 +298,8 @@ def _money(
                 for c in money.care
                 if c.period_start <= p.end and c.period_end >= p.start
             ]
-            spec = TableSpec(
-                "care", "Dépenses par catégorie de soins", "care", cats, unit=Unit.CENTS
-            )
+            title = "Dépenses par catégorie de soins"
+            spec = TableSpec("care", title, "care", cats, unit=Unit.CENTS, value_label="montant")
             out.care[p.key] = add_table(fam, spec, p.key, Counts(recs, Unit.CENTS))
         households: Counter[tuple[str | None, str | None]] = Counter()
         for a in facts.adhesions:

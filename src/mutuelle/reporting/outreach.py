@@ -144,11 +144,11 @@ class Check:
 
 def weeks_in(period: Period, since: dt.date) -> list[dt.date]:
     """The Mondays of the weeks counted in ``period``: weeks whose Monday is in the period and
-    whose seven days are over by its end, from the week of ``since`` (I-148)."""
+    whose seven days are over by its end, the first full week on or after ``since`` (I-148)."""
     monday = period.start - dt.timedelta(days=period.start.weekday())
     if monday < period.start:
         monday += dt.timedelta(days=7)
-    first = since - dt.timedelta(days=since.weekday())
+    first = since + dt.timedelta(days=(7 - since.weekday()) % 7)
     out = []
     while monday + dt.timedelta(days=6) <= period.end:
         if monday >= first:

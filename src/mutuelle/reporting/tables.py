@@ -134,6 +134,7 @@ class Counts:
 
     def __init__(self, records: Iterable[Record] | Counter[Dims], unit: Unit) -> None:
         self.unit = unit
+        self._who: dict[Dims, set[str]]
         if isinstance(records, Counter):
             self._values, self._who = records, {}
         else:
