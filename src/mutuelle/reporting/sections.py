@@ -209,15 +209,22 @@ def draft(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts, today: dt
     return Draft(p.key, p.label, p.start, p.end, rules.offer, tuple(s), notes)
 
 
+def _week_total(
+    by_week: Counter[tuple[dt.date, str]], week: dt.date, places: Sequence[str], minimum: int
+) -> str:
+    n = sum(by_week[(week, x)] for x in places)
+    return f"{n} (sous le minimum)" if n < minimum else str(n)
+
+
 def _permanences(
     p: Period, facts: Facts, rules: SteeringRules, lay: Layouts, title: str, source: str
 ) -> Section:
     perms = [x for x in facts.outreach.permanences if p.contains(x.day)]
     half_days: Counter[str] = Counter()
-    by_day: Counter[tuple[dt.date, str]] = Counter()
+    by_week: Counter[tuple[dt.date, str]] = Counter()
     for x in perms:
         half_days[x.place] += x.half_days
-        by_day[(x.day, x.place)] += x.half_days
+        by_week[(x.day - dt.timedelta(days=x.day.weekday()), x.place)] += x.half_days
     rows: list[tuple[str, tuple[Value, ...]]] = []
     total: tuple[str, tuple[Value, ...]] | None = None
     if lay.places:
@@ -225,8 +232,28 @@ def _permanences(
         for (label, kp), (_, kc) in zip(lp.rows, lc.rows, strict=True):
             rows.append((label, (half_days[label], Ref(kp[0]), Ref(kc[0]))))
         total = ("Total", (sum(half_days.values()), Ref(lp.total_row[0]), Ref(lc.total_row[0])))
-    calendar = tuple(
-        f"{d:%d/%m/%Y} — {place} : {n} demi-journée(s)" for (d, place), n in sorted(by_day.items())
+    # The calendar: half-days per week and place (counts of permanences, not of people).
+    minimum = rules.outreach.permanences_per_week
+    weeks = sorted({w for w, _ in by_week})
+    calendar = DisplayTable(
+        "permanences_calendar",
+        f"Calendrier : demi-journées de permanence par semaine (minimum {minimum})",
+        "Semaine du",
+        (*lay.places, "total"),
+        tuple(
+            (
+                f"{w:%d/%m/%Y}",
+                (
+                    *(by_week[(w, place)] for place in lay.places),
+                    _week_total(by_week, w, lay.places, minimum),
+                ),
+            )
+            for w in weeks
+        ),
+        None,
+        (*(Format.COUNT for _ in lay.places), Format.TEXT),
+        "Semaines du lundi au dimanche ; la première et la dernière peuvent déborder de la "
+        "période (seules les semaines entières comptent pour le minimum).",
     )
     return Section(
         "permanences",
@@ -245,8 +272,8 @@ def _permanences(
                 "" if perms else "Aucune permanence enregistrée sur la période.",
                 rules.cite(rules.outreach.permanences_source),
             ),
+            *((calendar,) if weeks else ()),
         ),
-        lists=(("Calendrier des permanences", calendar),) if calendar else (),
     )
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from mutuelle.reporting.population import PriorCover, Situation
 from mutuelle.web.members.enums import (
     AdhesionStatus,
     Channel,
@@ -107,6 +108,22 @@ class Adhesion(models.Model):
     )
     payment_frequency = models.CharField(
         "fréquence de paiement", max_length=10, choices=PaymentFrequency.choices, blank=True
+    )
+    # Convention art. 5, indicators 1 and 2 (seed l. 1992-1993): asked at the counter (and, once
+    # wired, on the public request form); docs/interpretations.md I-145, I-149.
+    prior_cover = models.CharField(
+        "complémentaire santé avant l'adhésion",
+        max_length=10,
+        choices=[(p.value, p.label) for p in PriorCover],
+        default=PriorCover.UNKNOWN.value,
+        help_text="« n'avaient pas de complémentaire santé avant d'adhérer » (convention art. 5) ; "
+        "toute complémentaire compte : individuelle, collective, CSS",
+    )
+    socio_professional = models.CharField(
+        "situation socio-professionnelle",
+        max_length=20,
+        choices=[(s.value, s.label) for s in Situation],
+        default=Situation.UNKNOWN.value,
     )
     iban = models.CharField("IBAN (vérifié)", max_length=34, blank=True)
     account_holder = models.CharField("titulaire du compte", max_length=140, blank=True)

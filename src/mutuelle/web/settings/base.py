@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "mutuelle.web.members",
     "mutuelle.web.public",
     "mutuelle.web.api",
+    "mutuelle.web.reporting",
 ]
 
 MIDDLEWARE = [
