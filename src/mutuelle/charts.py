@@ -90,11 +90,13 @@ def bar_chart(
         + (f" — {best_label}" if b.highlight else "")
         for b in bars
     )
+    # Long labels (the committee's categories) widen the drawing rather than being cut.
+    longest = max((len(b.label) + 2 for b in bars), default=0)
     chart: dict[str, Any] = {
         "id": chart_id,
         "title": title,
         "desc": desc,
-        "width": WIDTH,
+        "width": max(WIDTH, round(longest * 7.5) + 10),
         "height": TOP + ROW * len(bars) + 4,
         "rows": rows,
         "legend": legend,

@@ -127,6 +127,12 @@ class Period:
             case PeriodKind.QUARTER:
                 return ()
 
+    @property
+    def recency(self) -> tuple[dt.date, int]:
+        """Sort key, the most recent last: by end date, a quarter after the semester or year
+        that ends with it."""
+        return (self.end, -_MONTHS[self.kind])
+
     def previous_day(self) -> dt.date:
         return self.start - dt.timedelta(days=1)
 

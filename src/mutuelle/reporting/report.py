@@ -271,6 +271,10 @@ class Report:
 
 
 def _chart(t: DisplayTable, rows: tuple[tuple[str, tuple[CellOut, ...]], ...]) -> str:
+    """A bar per row (its last column); none when fewer than two figures can be drawn."""
+    shown = [c for _, cells in rows for c in cells[-1:] if not c.suppressed and c.value]
+    if len(shown) < 2:
+        return ""
     bars = []
     for label, cells in rows:
         c = cells[-1]

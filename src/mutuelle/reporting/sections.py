@@ -81,7 +81,12 @@ def draft(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts, today: dt
                     "Publiés au total seulement : par gamme, un petit nombre de sorties se "
                     "déduirait de deux stocks publiés.",
                 ),
-                table(lay[("persons", day)], f"Personnes couvertes {at}", row_header="Gamme"),
+                table(
+                    lay[("persons", day)],
+                    f"Personnes couvertes {at}",
+                    row_header="Gamme",
+                    chart="rows",
+                ),
             ),
         )
     )
@@ -92,7 +97,12 @@ def draft(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts, today: dt
             title[2],
             src[2],
             (
-                table(lay[("ages", day)], f"Âges des personnes couvertes {at}", row_header="Âge"),
+                table(
+                    lay[("ages", day)],
+                    f"Âges des personnes couvertes {at}",
+                    row_header="Âge",
+                    chart="rows",
+                ),
                 table(
                     lay[("situations", day)],
                     f"Situations socio-professionnelles des membres participants {at}",

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from mutuelle.money import decimal_to_cents, format_euros
+from mutuelle.money import format_euros, parse_euros
 from mutuelle.reporting.complaints import DeadlineState, mediator_text
 from mutuelle.reporting.disclosure import SECRET_TEXT
 from mutuelle.reporting.periods import closed_periods
@@ -88,8 +88,19 @@ class RegulatoryChangeAdmin(DatesAdmin):
     search_fields = ("title", "source")
 
 
+def _hundredths(text: str, what: str, top: int | None = None) -> int:
+    """« 1 500,50 » → 150050; « 15,5 » → 1550 (euros to cents, percents to basis points)."""
+    try:
+        value = parse_euros(text)
+    except ValueError:
+        raise forms.ValidationError(f"{what} illisible : écrire par exemple 1 500,50") from None
+    if value < 0 or (top is not None and value > top):
+        raise forms.ValidationError(f"{what} hors des limites")
+    return value
+
+
 class SpendForm(forms.ModelForm):  # type: ignore[type-arg]
-    amount = forms.DecimalField(label="montant (€)", max_digits=10, decimal_places=2, min_value=0)
+    amount = forms.CharField(label="montant (€)", help_text="par exemple 1 500,50")
 
     class Meta:
         model = m.CommunicationSpend
@@ -99,10 +110,13 @@ class SpendForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["amount"].initial = self.instance.cents / 100
+            self.fields["amount"].initial = format_euros(self.instance.cents).replace(" €", "")
+
+    def clean_amount(self) -> int:
+        return _hundredths(self.cleaned_data["amount"], "montant")
 
     def save(self, commit: bool = True) -> Any:
-        self.instance.cents = decimal_to_cents(self.cleaned_data["amount"])
+        self.instance.cents = self.cleaned_data["amount"]
         return super().save(commit)
 
 
@@ -118,14 +132,10 @@ class CommunicationSpendAdmin(DatesAdmin):
 
 
 class LoadingsForm(forms.ModelForm):  # type: ignore[type-arg]
-    rate = forms.DecimalField(
+    rate = forms.CharField(
         label="taux (%)",
-        max_digits=5,
-        decimal_places=2,
-        min_value=0,
-        max_value=99.99,
-        help_text="part des cotisations HT qui couvre la gestion et les réserves ; aucun texte ne "
-        "la fixe (docs/interpretations.md G-65)",
+        help_text="par exemple 15,5 : part des cotisations HT qui couvre la gestion et les "
+        "réserves ; aucun texte ne la fixe (docs/interpretations.md G-65)",
     )
 
     class Meta:
@@ -133,8 +143,11 @@ class LoadingsForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("valid_from", "source")
         widgets = {"valid_from": DATE}
 
+    def clean_rate(self) -> int:
+        return _hundredths(self.cleaned_data["rate"], "taux", 9999)
+
     def save(self, commit: bool = True) -> Any:
-        self.instance.rate_bp = int(self.cleaned_data["rate"] * 100)
+        self.instance.rate_bp = self.cleaned_data["rate"]
         return super().save(commit)
 
 
@@ -337,10 +350,10 @@ class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         r = services.rules()
         today = dt.date.today()
         done = {p.period: p for p in services.publications()}
-        periods = [
-            {"period": p, "publication": done.get(p.key)}
-            for p in reversed(closed_periods(r.outreach.launch_year, today))
-        ]
+        closed = sorted(
+            closed_periods(r.outreach.launch_year, today), key=lambda p: p.recency, reverse=True
+        )
+        periods = [{"period": p, "publication": done.get(p.key)} for p in closed]
         context = {
             **self.admin_site.each_context(request),
             "title": "Comité de pilotage : rapports trimestriels, semestriels et annuels",

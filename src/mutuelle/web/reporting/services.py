@@ -239,7 +239,9 @@ def published(period: str) -> Report:
 
 
 def publications() -> list[m.Publication]:
-    return list(m.Publication.objects.order_by("-period").defer("report", "values"))
+    """Published reports, the most recent period first."""
+    pubs = list(m.Publication.objects.defer("report", "values"))
+    return sorted(pubs, key=lambda p: Period.parse(p.period).recency, reverse=True)
 
 
 class AlreadyPublished(NotAvailable):

@@ -16,6 +16,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET
 
 from mutuelle.reporting.disclosure import SECRET_TEXT, THRESHOLD
+from mutuelle.reporting.periods import Period
 from mutuelle.reporting.report import Report
 from mutuelle.web.reporting import exports, services
 from mutuelle.web.reporting.models import TOWN_PERMISSION
@@ -52,9 +53,14 @@ def _allowed(request: HttpRequest) -> bool:
 
 def _context(report: Report | None, **extra: Any) -> dict[str, Any]:
     pubs = services.publications()
+    years: dict[int, list[Any]] = {}
+    for p in sorted(pubs, key=lambda p: Period.parse(p.period)):
+        period = Period.parse(p.period)
+        years.setdefault(period.year, []).append({"key": p.period, "label": period.label})
     return {
         "report": report,
         "publications": pubs,
+        "years": sorted(years.items(), reverse=True),
         "secret": SECRET_TEXT,
         "threshold": THRESHOLD,
         **extra,
