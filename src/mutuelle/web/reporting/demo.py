@@ -69,9 +69,10 @@ def _profiles(rng: random.Random, today: dt.date) -> None:
         .order_by("id")
     )
     for a in adhesions:
+        # Blank: recorded before the question was asked.
         a.prior_cover = rng.choices(
-            [PriorCover.NONE, PriorCover.HAD, PriorCover.UNKNOWN], [30, 55, 15]
-        )[0].value
+            [PriorCover.NONE.value, PriorCover.HAD.value, ""], [30, 55, 15]
+        )[0]
         age = today.year - a.member.birth_date.year
         if a.range == "students":
             s = Situation.STUDENT
@@ -92,7 +93,7 @@ def _profiles(rng: random.Random, today: dt.date) -> None:
                 ],
                 [35, 25, 15, 10, 15],
             )[0]
-        a.socio_professional = s.value
+        a.socio_professional = "" if s is Situation.UNKNOWN else s.value
     Adhesion.objects.bulk_update(adhesions, ["prior_cover", "socio_professional"], batch_size=1000)
 
 

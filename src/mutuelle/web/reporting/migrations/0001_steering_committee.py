@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("members", "0005_prior_cover_and_situation"),
+        ("members", "0004_online_requests"),
         ("public", "0002_convention_places"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
