@@ -139,23 +139,30 @@ class Counts:
             self._values, self._who = records, {}
         else:
             self._values, self._who = _aggregate(records)
-        self._cache: dict[Dims, tuple[int, int]] = {}
+        self._cache_by_names: dict[
+            tuple[str, ...], tuple[dict[Dims, int], dict[Dims, set[str]]]
+        ] = {}
 
     def get(self, want: Dims) -> tuple[int, int]:
-        if want in self._cache:
-            return self._cache[want]
-        wanted = set(want)
-        value = 0
-        people: set[str] = set()
-        n = 0
-        for d, v in self._values.items():
-            if wanted.issubset(d):
-                value += v
-                n += v
-                people |= self._who.get(d, set())
-        result = (value, n if self.unit is Unit.PEOPLE else len(people))
-        self._cache[want] = result
-        return result
+        """(value, people) of the records whose dimensions include ``want``. Projected once
+        per set of dimension names (a table asks many cells over the same names)."""
+        names = tuple(n for n, _ in want)
+        if names not in self._cache_by_names:
+            values: dict[Dims, int] = defaultdict(int)
+            who: dict[Dims, set[str]] = defaultdict(set)
+            for d, v in self._values.items():
+                got = dict(d)
+                if not all(n in got for n in names):
+                    continue
+                key = tuple((n, got[n]) for n in names)
+                values[key] += v
+                if self.unit is Unit.CENTS:
+                    who[key] |= self._who.get(d, set())
+            self._cache_by_names[names] = (dict(values), dict(who))
+        values_of, who_of = self._cache_by_names[names]
+        value = values_of.get(want, 0)
+        people = value if self.unit is Unit.PEOPLE else len(who_of.get(want, ()))
+        return value, people
 
 
 def add_table(family: Family, spec: TableSpec, time: str, counts: Counts) -> Layout:
