@@ -208,3 +208,11 @@ def test_the_report_command(db, martin, tmp_path, capsys) -> None:
     assert "publié le" in text and "Nombre d'adhérent-es" in text
     assert main(["report", "--period", "2031-Q1", "--json"]) == 2
     assert "n'est pas terminé" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_without_the_journal_the_money_figures_say_they_do_not_exist_yet(db) -> None:
+    from mutuelle.reporting.facts import UNAVAILABLE_MONEY, Unavailable
+    from mutuelle.web.reporting.money import money_facts
+
+    got = money_facts()
+    assert isinstance(got, Unavailable) and got.message == UNAVAILABLE_MONEY

@@ -443,10 +443,15 @@ class Offer(Frozen):
 
     def cite(self, src: Source) -> str:
         """A sentence a reviewer can search: "Règlement particuliers III-1-3 (l. 2773)"."""
-        doc = self.documents[src.doc]
-        text = f"{doc.short} {src.ref}"
-        if doc.seed and src.line:
-            text += f" ({doc.seed} l. {src.line})"
-        if src.interpretation:
-            text += f" — lecture docs/interpretations.md {src.interpretation}"
-        return text
+        return cite(self.documents, src)
+
+
+def cite(documents: dict[str, Document], src: Source) -> str:
+    """``src`` as a sentence a reviewer can search, its document taken from ``documents``."""
+    doc = documents[src.doc]
+    text = f"{doc.short} {src.ref}"
+    if doc.seed and src.line:
+        text += f" ({doc.seed} l. {src.line})"
+    if src.interpretation:
+        text += f" — lecture docs/interpretations.md {src.interpretation}"
+    return text

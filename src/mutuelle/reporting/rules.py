@@ -17,7 +17,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from mutuelle.offers.loader import OfferInvalid, OfferNotFound, available_offers, load_offer
-from mutuelle.offers.model import Document, Frozen, Gap, Offer, RangeId, Source
+from mutuelle.offers.model import Document, Frozen, Gap, Offer, RangeId, Source, cite
 
 
 class Counting(StrEnum):
@@ -174,13 +174,7 @@ class SteeringRules(Frozen):
 
     def cite(self, src: Source) -> str:
         """« Convention art. 2.2 Tarifs (…) (003_….txt l. 1886) — lecture … I-140 »."""
-        doc = self.all_documents[src.doc]
-        text = f"{doc.short} {src.ref}"
-        if doc.seed and src.line:
-            text += f" ({doc.seed} l. {src.line})"
-        if src.interpretation:
-            text += f" — lecture docs/interpretations.md {src.interpretation}"
-        return text
+        return cite(self.all_documents, src)
 
     def sources(self) -> list[tuple[str, Source]]:
         out: list[tuple[str, Source]] = []

@@ -241,8 +241,10 @@ def _outreach(today: dt.date) -> None:
 
 
 def _complaints(rng: random.Random, start: dt.date, today: dt.date) -> int:
+    if (today - start).days < 30:
+        return 0
     adhesions = list(Adhesion.objects.filter(status=AdhesionStatus.ACTIVE).order_by("id")[:2000])
-    subjects = [s for s in Subject]
+    subjects = list(Subject)
     weights = [12, 20, 30, 8, 12, 8, 5, 2, 3]
     out = []
     for _ in range(max(8, len(adhesions) // 60)):
