@@ -85,6 +85,11 @@ class CellOut:
     text: str
     suppressed: bool = False
 
+    @property
+    def numeric(self) -> bool:
+        """A figure (aligned right), not a text such as a date or a title."""
+        return not isinstance(self.value, str)
+
     def as_dict(self) -> dict[str, Any]:
         return {"value": self.value, "text": self.text, "suppressed": self.suppressed}
 
