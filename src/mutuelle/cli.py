@@ -26,6 +26,8 @@ COMMANDS: tuple[str, ...] = (
     "batch",
     "worker",
     "bank-returns",
+    "report",
+    "revise",
 )
 
 

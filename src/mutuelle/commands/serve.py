@@ -53,6 +53,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  compte de démonstration : {demo.DEMO_USER} / mot de passe {demo.DEMO_PASSWORD}")
         print("  à essayer : rechercher « Martin », ouvrir l'adhésion GR25-000001, ajouter un")
         print("  nouveau-né, demander une baisse de formule, enregistrer une résiliation.")
+    if not args.no_demo:
+        from mutuelle.web.reporting.demo import TOWN_PASSWORD, TOWN_USER
+
+        print(f"Comité de pilotage (compte de la Ville) : {url}/ville/")
+        print(f"  compte de démonstration : {TOWN_USER} / mot de passe {TOWN_PASSWORD}")
     print(f"Site public : {url}/   API : {url}/api/docs")
     print("Arrêt : Ctrl-C.")
     sys.stdout.flush()

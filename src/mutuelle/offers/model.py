@@ -20,14 +20,14 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mutuelle.explain import Citation, Cited, public_article
-from mutuelle.money import parse_euros
+from mutuelle.money import mul_div_round, parse_euros
 from mutuelle.offers.guarantees import GuaranteeTable, RuleBook
 
 RangeId = Literal["residents", "students", "agents", "tns"]
 Structure = Literal["adult_child", "student", "family"]
 GridTableId = Literal["adult", "child", "student", "family"]
 
-_INTERP_RE = re.compile(r"^[GI]-\d{2,3}$")
+_INTERP_RE = re.compile(r"^[GI]-\d{2,3}$")  # ids beyond 99 are assigned (I-100…)
 
 
 class Frozen(BaseModel):
@@ -102,6 +102,8 @@ class TariffRow(Frozen):
     line: int = Field(gt=0)
     eur: tuple[str | None, ...]
     interpretation: str | None = None
+    # A revised grid (``TariffGrid.revision``): the cells of the grid it derives from.
+    base_eur: tuple[str | None, ...] | None = None
 
     @property
     def age_min(self) -> int:
@@ -164,6 +166,25 @@ class GridGap(Frozen):
     interpretation: str
 
 
+class GridRevision(Frozen):
+    """A grid derived from a previous year's by the steering committee's decision (convention
+    art. 2.2; ``mutuelle revise``): every cell = the previous cell × (1 + rate), rounded half up
+    to the cent (docs I-141). The loader checks every cell against this rule."""
+
+    base_offer: str
+    base_valid_from: dt.date
+    rate_bp: int = Field(gt=-10_000)
+    decision: str = Field(min_length=1)
+    pc_year: int
+    pc_bp: int
+    outcome: str
+    rule: str = Field(min_length=1)  # the citation of the rule applied
+    interpretation: str
+
+    def revised(self, cell: str) -> int:
+        return mul_div_round(parse_euros(cell), 10_000 + self.rate_bp, 10_000)
+
+
 class TariffGrid(Frozen):
     id: str
     document: str
@@ -173,6 +194,34 @@ class TariffGrid(Frozen):
     formulas: tuple[str, ...]
     tables: dict[GridTableId, TariffTable]
     gaps: tuple[GridGap, ...] = ()
+    revision: GridRevision | None = None
+
+    @model_validator(mode="after")
+    def _check_revision(self) -> TariffGrid:
+        for table_id, table in self.tables.items():
+            for row in table.rows:
+                if self.revision is None:
+                    if row.base_eur is not None:
+                        raise ValueError(
+                            f"{self.id} {table_id} {row.text!r}: base_eur, pas de révision"
+                        )
+                    continue
+                if row.base_eur is None or len(row.base_eur) != len(row.eur):
+                    raise ValueError(
+                        f"{self.id} {table_id} {row.text!r}: grille révisée sans les cellules "
+                        "de la grille précédente (base_eur)"
+                    )
+                for formula, cell, base in zip(self.formulas, row.eur, row.base_eur, strict=True):
+                    if (cell is None) != (base is None):
+                        raise ValueError(f"{self.id} {table_id} {row.text!r} {formula}: case vide")
+                    if cell is not None and base is not None:
+                        expected = self.revision.revised(base)
+                        if parse_euros(cell) != expected:
+                            raise ValueError(
+                                f"{self.id} {table_id} {row.text!r} {formula}: {cell} ≠ {base} "
+                                f"révisé de {self.revision.rate_bp} pb ({expected} centimes)"
+                            )
+        return self
 
     @model_validator(mode="after")
     def _check_cells(self) -> TariffGrid:
@@ -382,6 +431,8 @@ class Offer(Frozen):
                 for row in table.rows:
                     if row.interpretation and row.interpretation not in self.interpretations:
                         raise ValueError(f"grid {grid.id}: unknown interpretation")
+            if grid.revision and grid.revision.interpretation not in self.interpretations:
+                raise ValueError(f"grid {grid.id}: unknown interpretation of its revision")
         self._check_guarantees()
         return self
 
@@ -439,3 +490,15 @@ class Offer(Frozen):
         words for residents."""
         gaps = [g.public for r in readings if (g := self.interpretations.get(r)) and g.public]
         return Cited(places, readings, " ; ".join(gaps) or None)
+
+
+def citation(documents: dict[str, Document], src: Source) -> Cited:
+    """``src`` as a structured source, its document taken from ``documents`` (for data outside
+    an offer's own sources, e.g. the steering rules)."""
+    place = documents[src.doc].citation(src.doc, src.ref, src.line)
+    return Cited((place,), (src.interpretation,) if src.interpretation else ())
+
+
+def cite(documents: dict[str, Document], src: Source) -> str:
+    """``src`` as a sentence a reviewer can search (the staff rendering of :func:`citation`)."""
+    return citation(documents, src).staff()

@@ -1,6 +1,7 @@
 """URL map: the back office (Django admin in French) under ``/gestion/``, the public site at the
 root (namespace ``public``), the JSON API under ``/api/`` (namespace ``api``, OpenAPI schema at
-``/api/openapi.json``, documentation at ``/api/docs``)."""
+``/api/openapi.json``, documentation at ``/api/docs``), the town's reports of the steering
+committee under ``/ville/`` (namespace ``ville``)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -12,6 +13,7 @@ admin.site.index_title = "Back office de la Mutuelle"
 urlpatterns = [
     path("gestion/", admin.site.urls),
     path("api/", include("mutuelle.web.api.urls")),
+    path("ville/", include("mutuelle.web.reporting.urls")),
     path("", include("mutuelle.web.public.urls")),
 ]
 

@@ -160,6 +160,8 @@ class AdhesionCreateForm(forms.ModelForm):  # type: ignore[type-arg]
             "payroll_deduction",
             "agent_service_entry",
             "agent_last_reference_cover_end",
+            "prior_cover",
+            "socio_professional",
         ]
         widgets = {
             f: DATE
@@ -315,6 +317,7 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     ("agent_service_entry", "agent_last_reference_cover_end"),
                     ("payment_mode", "payment_frequency"),
                     ("iban", "account_holder", "consent_at"),
+                    ("prior_cover", "socio_professional"),
                 )
             },
         ),
@@ -369,6 +372,8 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                             "payroll_deduction",
                             "agent_service_entry",
                             "agent_last_reference_cover_end",
+                            "prior_cover",
+                            "socio_professional",
                         )
                     },
                 ),

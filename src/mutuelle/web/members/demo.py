@@ -555,6 +555,9 @@ def load_demo(
     User = get_user_model()
     if not User.objects.filter(username=DEMO_USER).exists():
         User.objects.create_superuser(DEMO_USER, "demo@exemple.fr", DEMO_PASSWORD)
+    from mutuelle.web.reporting.demo import load_reporting_demo  # the steering committee's data
+
+    counts.update(load_reporting_demo(today, seed, progress))
     return counts
 
 

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from mutuelle.reporting.population import PriorCover, Situation
 from mutuelle.web.appendonly import AppendOnly, AppendOnlyModel, recorded_by
 from mutuelle.web.members.enums import (
     AdhesionStatus,
@@ -123,6 +124,23 @@ class Adhesion(models.Model):
     )
     payment_frequency = models.CharField(
         "fréquence de paiement", max_length=10, choices=PaymentFrequency.choices, blank=True
+    )
+    # Convention art. 5, indicators 1 and 2 (seed l. 1992-1993): asked at the counter (and, once
+    # wired, on the public request form); docs/interpretations.md I-145, I-149.
+    # Blank: not asked (adhesions recorded before the question, or not answered).
+    prior_cover = models.CharField(
+        "complémentaire santé avant l'adhésion",
+        max_length=10,
+        choices=[(p.value, p.label) for p in PriorCover if p is not PriorCover.UNKNOWN],
+        blank=True,
+        help_text="« n'avaient pas de complémentaire santé avant d'adhérer » (convention art. 5) ; "
+        "toute complémentaire compte : individuelle, collective, CSS",
+    )
+    socio_professional = models.CharField(
+        "situation socio-professionnelle",
+        max_length=20,
+        choices=[(s.value, s.label) for s in Situation if s is not Situation.UNKNOWN],
+        blank=True,
     )
     iban = models.CharField("IBAN (vérifié)", max_length=34, blank=True)
     account_holder = models.CharField("titulaire du compte", max_length=140, blank=True)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "mutuelle.web.api",
     "mutuelle.web.jobs",
     "mutuelle.web.payments",
+    "mutuelle.web.reporting",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,20 @@
+"""The complaints panel of the back office's home page (a small work queue of its own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from mutuelle.web.reporting import services
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/reporting/_overdue.html", takes_context=True)
+def complaints_panel(context: Any) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.has_perm("reporting.view_complaint"):
+        return {"overdue": None, "hidden": True}
+    return {"overdue": services.overdue_complaints(limit=10), "hidden": False}

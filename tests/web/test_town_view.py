@@ -1,0 +1,245 @@
+"""The town's account (issue 13): it reaches no individual member, claim, payment or complaint —
+not through its views, the admin, the API, the exports or filters — and every figure it gets is
+about 11 people or more, alone or put beside any other figure it got."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import pytest
+from django.contrib.admin.sites import site
+from django.contrib.auth.models import Group, Permission
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from tests.reporting.oracle import leaks
+
+from mutuelle.offers import load_offer
+from mutuelle.reporting.disclosure import SECRET_MARK
+from mutuelle.web.members import demo
+from mutuelle.web.members.models import Adhesion, Person
+from mutuelle.web.reporting import services
+from mutuelle.web.reporting.models import Complaint, Publication
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def population(db) -> None:
+    demo.load_demo(
+        load_offer("grenoble-2025"), households=300, today=TODAY, progress=lambda s: None
+    )
+
+
+@pytest.fixture
+def town(django_user_model) -> Any:
+    user = django_user_model.objects.create_user(
+        "sante.publique", password="mot-de-passe-ville-2025"
+    )
+    group, _ = Group.objects.get_or_create(name="ville")
+    group.permissions.add(Permission.objects.get(codename="view_town_aggregates"))
+    user.groups.add(group)
+    return user
+
+
+def personal_strings() -> list[str]:
+    """What would give a person away: names, adhesion and complaint numbers, IBANs, the
+    complaints' contents."""
+    out = []
+    for p in Person.objects.order_by("id")[:200]:
+        out.append(f"{p.last_name.upper()} {p.first_name}")
+        out.append(f"{p.first_name} {p.last_name}")
+        if p.email:
+            out.append(p.email)
+    out.extend(Adhesion.objects.values_list("number", flat=True)[:200])
+    out.extend(Complaint.objects.values_list("number", flat=True))
+    out.extend(i for i in Adhesion.objects.exclude(iban="").values_list("iban", flat=True))
+    out.append("Réclamation de démonstration")
+    return out
+
+
+def every_url() -> list[str]:
+    """Every GET address of the site, with real objects for the admin's (one of each model)."""
+    urls = set()
+
+    def walk(patterns: list[Any], prefix: str = "") -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                if "<" not in route and "(?P" not in route and "^" not in route:
+                    urls.add("/" + route.replace("\\", ""))
+
+    walk(get_resolver().url_patterns)
+    for model in site._registry:
+        opts = model._meta
+        urls.add(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        urls.add(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=a")
+        obj = model.objects.order_by("pk").first()
+        if obj is not None:
+            for view in ("change", "history", "delete"):
+                urls.add(reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk]))
+    a = Adhesion.objects.order_by("pk").first()
+    assert a is not None
+    for name in ("dependant", "formula", "termination", "death"):
+        urls.add(reverse(f"admin:members_adhesion_{name}", args=[a.pk]))
+    doc = a.documents.order_by("pk").first()
+    if doc is not None:
+        urls.add(reverse("admin:members_adhesion_document", args=[a.pk, doc.pk]))
+    urls.add(reverse("admin:reporting_committee"))
+    for key in ("2025-Q3", "2026"):
+        urls.add(reverse("admin:reporting_preview", args=[key]))
+        urls.add(reverse("admin:reporting_preview_export", args=[key, "csv"]))
+    urls.add(f"/adherer/demande/{a.number}/")
+    urls.add(f"/adherer/demande/{a.number}/recapitulatif.pdf")
+    for pub in Publication.objects.all():
+        for name in ("ville:report", "ville:csv", "ville:xlsx"):
+            urls.add(reverse(name, args=[pub.period]))
+    return sorted(u for u in urls if "deconnexion" not in u and "logout" not in u)
+
+
+def test_the_town_reaches_no_person_anywhere(client, population, town, staff) -> None:
+    secrets = personal_strings()
+    assert len(secrets) > 100
+    # The same addresses do show people to the Mutuelle's staff (so the check below can fail).
+    client.force_login(staff)
+    page = client.get(reverse("admin:members_adhesion_changelist")).content.decode()
+    assert sum(1 for s in secrets if s in page) > 20
+    client.force_login(town)
+    seen_reports = 0
+    for url in every_url():
+        r = client.get(url)
+        body = r.content.decode("utf-8", errors="replace") if r.content else ""
+        if url.startswith("/gestion/") and not url.startswith("/gestion/login/"):
+            # Not staff: the back office only ever sends the town to its login page.
+            assert r.status_code == 302 and "/gestion/login/" in r["Location"], url
+            continue
+        assert r.status_code < 500, url
+        if url.endswith(".xlsx") and r.status_code == 200:
+            body = xlsx_text(r.content)
+        for s in secrets:
+            assert s not in body, (url, s)
+        if url.startswith("/ville/rapport/") and r.status_code == 200:
+            seen_reports += 1
+    assert seen_reports >= 3 * 7  # every published period, as a page, CSV and XLSX
+
+
+def test_the_town_cannot_filter_or_ask_for_what_was_not_published(client, population, town) -> None:
+    client.force_login(town)
+    r = client.get(reverse("admin:members_adhesion_changelist"), {"q": "Martin"})
+    assert r.status_code == 302
+    r = client.get(reverse("admin:reporting_complaint_changelist"), {"delais": "retard"})
+    assert r.status_code == 302
+    r = client.get("/ville/rapport/2026-Q4/")  # not over, never published
+    assert r.status_code == 404 and "pas encore été publié" in r.text
+    r = client.get("/ville/", {"periode": "2025-Q1", "range": "tns", "q": "Martin"})
+    assert r.status_code == 200 and "MARTIN" not in r.text
+    r = client.post("/ville/")
+    assert r.status_code == 405
+    # The API reads nobody's file either.
+    for url in ("/api/permanences/", "/api/sante/", "/api/openapi.json"):
+        r = client.get(url)
+        assert r.status_code == 200 and "GR25-000001" not in r.text and "MARTIN" not in r.text
+
+
+def test_an_account_without_the_permission_sees_no_report(client, population, django_user_model):
+    someone = django_user_model.objects.create_user("curieux", password="mot-de-passe-2025-x")
+    client.force_login(someone)
+    r = client.get("/ville/")
+    assert r.status_code == 403 and "Accès réservé" in r.text
+    assert client.get("/ville/rapport/2025-Q3.csv").status_code == 403
+    client.logout()
+    r = client.get("/ville/rapport/2025-Q3/")
+    assert r.status_code == 302 and "/ville/connexion/" in r["Location"]
+
+
+def test_every_figure_the_town_got_is_about_11_people_or_more_even_put_together(
+    population,
+) -> None:
+    """All the reports published to the town, side by side (quarters, semesters, the year; the
+    tables by range, by role, by age, by household): nothing about fewer than 11 people shows,
+    nor can be recomputed."""
+    computed = services.compute_all(TODAY)
+    family = computed.built.family
+    published = services.prior_values()
+    assert len(Publication.objects.all()) == 11  # 2025: Q1-Q4, S1, S2, year; 2026: Q1-Q3, S1
+    for key in published:
+        people = family.cells[key].people
+        assert people == 0 or people >= 11, (key, people)
+    assert leaks(family.cells, family.equations, set(published)) == set()
+
+
+def test_a_published_report_never_changes_and_late_entries_do_not_leak(
+    client, population, town, staff
+) -> None:
+    """Q3 2025 was published; two adhesions effective in Q3 are recorded afterwards. The town's
+    Q3 stays as published; nothing it now gets gives away those two."""
+    before = services.published("2025-Q3").as_dict()
+    for i in range(2):
+        member = Person.objects.create(
+            last_name="Tardif", first_name=f"Léa{i}", birth_date=dt.date(1980, 1, 1)
+        )
+        Adhesion.objects.create(
+            number=f"GR25-9{i:05d}",
+            offer="grenoble-2025",
+            range="tns",
+            member=member,
+            signed_on=dt.date(2025, 8, 1),
+            file_sent_on=dt.date(2025, 8, 1),
+            start=dt.date(2025, 9, 1),
+        )
+    assert services.published("2025-Q3").as_dict() == before
+    computed = services.compute_all(TODAY)
+    hidden = [k for k, s in computed.protection.status.items() if s.value == "hidden"]
+    assert any(k[1] == "2025-09-30" for k in hidden)  # the corrected stock is not shown again
+    family = computed.built.family
+    published = services.prior_values()
+    current = {k for k, s in computed.protection.status.items() if s.value == "published"}
+    from tests.reporting.oracle import recomputable
+
+    unknown = set(family.cells) - (set(published) | current)
+    assert not {k for k in hidden if k[1] == "2025-09-30"} & recomputable(
+        family.equations, set(published) | current, unknown
+    )
+
+
+def xlsx_text(content: bytes) -> str:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    out = []
+    for ws in book.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            out.extend(str(v) for v in row if v is not None)
+    return "\n".join(out)
+
+
+def test_the_exports_carry_the_same_protected_figures(client, population, town) -> None:
+    client.force_login(town)
+    report = services.published("2025")
+    csv_text = client.get("/ville/rapport/2025.csv").content.decode("utf-8-sig")
+    lines = [line.split(";") for line in csv_text.splitlines()]
+    assert lines[0][:4] == ["période", "section", "indicateur", "tableau"]
+    secret_csv = sum(1 for line in lines[1:] if len(line) > 7 and line[7] == SECRET_MARK)
+    secret_report = sum(
+        1
+        for s in report.sections
+        for t in s.tables
+        for _, cells in (*t.rows, *((t.total,) if t.total else ()))
+        for c in cells
+        if c.suppressed
+    )
+    assert secret_csv == secret_report > 0
+    for line in lines[1:]:
+        if len(line) > 7 and line[7] == SECRET_MARK:
+            assert line[6] == ""  # never the value behind the mark
+    r = client.get("/ville/rapport/2025.xlsx")
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    text = xlsx_text(r.content)
+    assert "Mutuelle communale — rapport au comité de pilotage — année 2025" in text
+    assert text.count(f"\n{SECRET_MARK}\n") + text.endswith(f"\n{SECRET_MARK}") > 0
+    members = report.section("members").tables[0]
+    total = members.total[1][-1].value  # type: ignore[index]
+    assert re.search(rf"\b{total}\b", text)
