@@ -344,3 +344,41 @@ class Event(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
+
+
+class Suspension(models.Model):
+    """Cover suspended for unpaid contributions (Code de la mutualité L.221-7; Règlement
+    particuliers III-2-3, agents Cotisations 2-3, TNS art. 9): the guarantees stop from
+    ``starts_at`` until the reinstatement ``ends_at`` (« le lendemain à midi du jour où ont été
+    payées » the contributions due), or for good when the adhesion is terminated for unpaid
+    contributions. Billing writes these rows (the dates come from the membership core's
+    :func:`mutuelle.membership.unpaid_timeline`); claims read them
+    (:func:`mutuelle.web.members.services.suspension_periods`) and settle no care inside one.
+    A row is never deleted; ``ends_at`` is set once, when the member pays."""
+
+    adhesion = models.ForeignKey(
+        Adhesion, on_delete=models.PROTECT, related_name="suspensions", verbose_name="adhésion"
+    )
+    starts_at = models.DateTimeField("garanties suspendues à partir du")
+    ends_at = models.DateTimeField("remises en vigueur le", null=True, blank=True)
+    source = models.CharField("règle appliquée", max_length=300)
+    notice_sent_on = models.DateField("mise en demeure envoyée le")
+    created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "suspension des garanties"
+        verbose_name_plural = "suspensions des garanties"
+        ordering = ["adhesion", "starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="suspension_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        end = f" au {self.ends_at:%d/%m/%Y %H:%M}" if self.ends_at else ""
+        return f"Garanties suspendues du {self.starts_at:%d/%m/%Y %H:%M}{end}"
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("une suspension des garanties ne se supprime pas")

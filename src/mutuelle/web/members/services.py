@@ -749,3 +749,31 @@ def next_number(prefix: str, year: int) -> str:
     )
     n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{series}{n:06d}"
+
+
+# --- suspensions for unpaid contributions (written by billing, read by claims) --------------
+
+
+@dataclass(frozen=True)
+class SuspensionPeriod:
+    """Cover suspended from ``starts_at`` until ``ends_at`` (None: not reinstated)."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    source: str
+
+    def covers(self, moment: dt.datetime) -> bool:
+        return self.starts_at <= moment and (self.ends_at is None or moment < self.ends_at)
+
+
+def suspension_periods(adhesion_ids: Sequence[int]) -> dict[int, list[SuspensionPeriod]]:
+    """The suspensions of these adhesions (one query), by adhesion id, in date order."""
+    from mutuelle.web.members.models import Suspension
+
+    out: dict[int, list[SuspensionPeriod]] = {i: [] for i in adhesion_ids}
+    rows = Suspension.objects.filter(adhesion_id__in=list(adhesion_ids)).order_by(
+        "adhesion_id", "starts_at", "id"
+    )
+    for s in rows:
+        out[s.adhesion_id].append(SuspensionPeriod(s.starts_at, s.ends_at, s.source))
+    return out
