@@ -23,6 +23,11 @@ COMMANDS: tuple[str, ...] = (
     "demo-data",
     "manage",
     "screenshots",
+    "create-staff",
+    "purge",
+    "export-person",
+    "erase-person",
+    "rotate-keys",
 )
 
 

@@ -2,6 +2,9 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mutuelle import membership as core
 from mutuelle.offers import load_offer
@@ -20,9 +23,29 @@ postgres_only = pytest.mark.skipif(
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_user(
+    """A superuser of the back office with its TOTP device (every staff account has one)."""
+    user = django_user_model.objects.create_user(
         "agent.accueil", password="mot-de-passe-solide-2025", is_staff=True, is_superuser=True
     )
+    TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
+    return user
+
+
+def totp_code(user) -> str:
+    """The code the user's authenticator application shows now."""
+    device = TOTPDevice.objects.get(user=user)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+
+
+def login(client, user) -> None:
+    """Log ``user`` in as if with password and TOTP code (the back office requires both)."""
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+        user=user, name="téléphone", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture
@@ -66,3 +89,13 @@ def martin(db) -> Adhesion:
     a.monthly_cents, _ = services.monthly_contribution(a, "Vanoise", D(2026, 11, 1))
     a.save()
     return a
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's ``admin_client``, verified by its second factor like every staff login."""
+    from django.test import Client
+
+    c = Client()
+    login(c, admin_user)
+    return c

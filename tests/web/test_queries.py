@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from mutuelle.offers import load_offer
 from mutuelle.web.members import demo
+from tests.web.conftest import login, totp_code
 
 
 def test_changelist_and_change_page_do_not_grow_with_rows(
@@ -18,7 +19,7 @@ def test_changelist_and_change_page_do_not_grow_with_rows(
         today=dt.date(2026, 11, 23),
         progress=lambda s: None,
     )
-    client.force_login(staff)
+    login(client, staff)
     with django_assert_max_num_queries(12):
         r = client.get(reverse("admin:members_adhesion_changelist"))
     assert r.status_code == 200 and "150 adhésions" in r.text
