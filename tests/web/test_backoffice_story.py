@@ -5,10 +5,10 @@ and see the refund date. Dates worked out by hand from the règlement (comments)
 import datetime as dt
 
 from django.urls import reverse
+from tests.web.conftest import login, totp_code
 
 from mutuelle.web.members.enums import EventKind
 from mutuelle.web.members.models import Adhesion, Event
-from tests.web.conftest import login, totp_code
 
 D = dt.date
 

@@ -4,10 +4,10 @@ changelist of 100 adhesions and an adhesion's page cost a bounded number of SQL 
 import datetime as dt
 
 from django.urls import reverse
+from tests.web.conftest import login
 
 from mutuelle.offers import load_offer
 from mutuelle.web.members import demo
-from tests.web.conftest import login, totp_code
 
 
 def test_changelist_and_change_page_do_not_grow_with_rows(

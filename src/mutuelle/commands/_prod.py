@@ -2,8 +2,9 @@
 
 Under ``mutuelle.web.settings.prod`` (secrets, hosts, keys and the database from the
 environment; it refuses to start without them): runs the system checks with ``--deploy``
-(any error stops the start), applies the migrations, collects the static files (hashed and
-compressed, served by whitenoise), refuses a database holding the demonstration account, then
+(any error stops the start), applies the migrations, refuses a database holding the
+demonstration account, collects the static files (hashed and compressed, served by whitenoise),
+then
 runs gunicorn (sync workers) on ``--host``/``--port``. The reverse proxy in front terminates
 HTTPS and sets ``X-Forwarded-Proto`` and ``X-Forwarded-For`` (``MUTUELLE_TRUSTED_PROXIES``).
 """
@@ -47,8 +48,6 @@ def prepare(verbose: bool = True) -> int:
         return 2
     call_command("migrate", verbosity=0, interactive=False)
     say("Schéma à jour (migrations appliquées).")
-    call_command("collectstatic", verbosity=0, interactive=False)
-    say("Fichiers statiques prêts (whitenoise).")
     if get_user_model().objects.filter(username=demo.DEMO_USER).exists():
         print(
             f"Le compte de démonstration « {demo.DEMO_USER} » existe dans cette base : "
@@ -56,6 +55,8 @@ def prepare(verbose: bool = True) -> int:
             file=sys.stderr,
         )
         return 2
+    call_command("collectstatic", verbosity=0, interactive=False)
+    say("Fichiers statiques prêts (whitenoise).")
     return 0
 
 

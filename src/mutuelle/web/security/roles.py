@@ -70,11 +70,9 @@ ROLES: dict[str, Role] = {
     "comptabilite": Role(
         "Comptabilité",
         "Cotisations et paiements : dossiers, coordonnées bancaires en clair.",
-        [
-            *_perms("members", ("view",), (*FILE, "event")),
-            "members.change_adhesion",
-            "security.view_iban",
-        ],
+        # Read and the IBAN in clear; the billing and payments apps add their own acts
+        # (roles.extend("comptabilite", …)). No act on the file itself (accueil's).
+        [*_perms("members", ("view",), (*FILE, "event")), "security.view_iban"],
     ),
     "reclamations": Role(
         "Réclamations",

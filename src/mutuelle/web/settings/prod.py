@@ -55,8 +55,16 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
 
+# Static files with hashed names (cached for ever by browsers) served by whitenoise, compressed
+# ahead (gzip, brotli) unless MUTUELLE_STATIC_COMPRESSION=0 (a proxy that compresses itself;
+# the tests, where compressing every file takes half a minute).
+_COMPRESS = os.environ.get("MUTUELLE_STATIC_COMPRESSION", "1") != "0"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _COMPRESS
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    },
 }
 LOGGING = logging_config(DATA_DIR / "logs")

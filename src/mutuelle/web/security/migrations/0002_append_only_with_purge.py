@@ -18,7 +18,7 @@ BEGIN
   IF TG_OP = 'DELETE' AND current_setting('mutuelle.purge', true) = 'on' THEN
     RETURN OLD;
   END IF;
-  RAISE EXCEPTION '% en ajout seul : % interdit', TG_TABLE_NAME, TG_OP;
+  RAISE EXCEPTION '%% en ajout seul : %% interdit', TG_TABLE_NAME, TG_OP;
 END $$ LANGUAGE plpgsql
 """
 
