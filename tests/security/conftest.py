@@ -9,6 +9,19 @@ from tests.web.conftest import admin_client, login, martin, staff, totp_code  # 
 PASSWORD = "mot-de-passe-du-personnel-2026"
 
 
+def close_download(response) -> None:
+    """Close a file response as the test client closes its own responses: without the
+    request_finished handler that would end the test's database connection."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def role_user(db, django_user_model):
     """``role_user("auditeur")``: a staff account created as the README says

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from tests.security.conftest import close_download
 from tests.web.conftest import login
 
 from mutuelle.web.members.models import Adhesion, Document
@@ -34,7 +35,8 @@ def test_every_read_of_a_members_data_adds_a_row(client, staff, martin, settings
     assert AccessLog.objects.count() == 0
     client.get(reverse("admin:members_adhesion_change", args=[martin.pk]))
     client.get(reverse("admin:members_person_change", args=[martin.member_id]))
-    client.get(reverse("admin:members_adhesion_document", args=[martin.pk, doc.pk])).close()
+    download = client.get(reverse("admin:members_adhesion_document", args=[martin.pk, doc.pk]))
+    close_download(download)
     client.get(reverse("admin:members_adhesion_history", args=[martin.pk]))
     rows = list(AccessLog.objects.order_by("id"))
     assert [(r.action, r.subject_type) for r in rows] == [
@@ -87,7 +89,6 @@ def test_the_auditor_sees_who_opened_a_file_and_exports_it(as_role, role_user, m
     assert r.status_code == 200 and "m.martin" in r.text and "Exporter en CSV" in r.text
     r = auditor_client.get(reverse("admin:security_accesslog_export"), {"q": "GR25-000001"})
     body = b"".join(r.streaming_content).decode("utf-8-sig")
-    r.close()
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert rows[0][:4] == ["le", "compte", "acte", "quoi"]
     assert any(row[1] == "m.martin" and row[4] == "GR25-000001" for row in rows[1:])

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from tests.security.conftest import close_download
 
 from mutuelle.web.members.models import Document
 from mutuelle.web.security import roles
@@ -88,7 +89,7 @@ def reach(client, screen: str, adhesion, doc) -> bool:
     r = client.get(urls[screen])
     if screen == "justificatif" and r.status_code == 200:
         assert r["Content-Disposition"].startswith("attachment")
-    r.close()
+        close_download(r)
     return r.status_code == 200
 
 
