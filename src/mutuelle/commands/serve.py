@@ -76,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"Back office (personnel de la Mutuelle) : {url}/gestion/")
     if not args.no_demo:
         print(f"  compte de démonstration : {demo.DEMO_USER} / mot de passe {demo.DEMO_PASSWORD}")
+        print("  (sans code de double authentification : exemption du seul compte demo, en")
+        print("  développement ; tout autre compte, et tout compte en production, saisit son code")
+        print("  TOTP — mutuelle create-staff NOM --role accueil crée un compte et son QR code)")
         print("  à essayer : rechercher « Martin », ouvrir l'adhésion GR25-000001, ajouter un")
         print("  nouveau-né, demander une baisse de formule, enregistrer une résiliation.")
     print(f"Site public : {url}/   API : {url}/api/docs")
