@@ -43,7 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from mutuelle.commands import _passthrough
+
     parser = build_parser()
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw and raw[0] in _passthrough.REGISTRY:  # Django management commands: untouched
+        return _passthrough.run_raw(raw[0], raw[1:])
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -143,3 +143,14 @@ def test_an_erasure_request_deletes_what_may_go_and_says_what_stays(martin, db) 
     assert kept.deleted_now == [] and kept.kept[0]["adhesion"] == "GR25-000001"
     assert "contrat en cours" in kept.kept[0]["why"]
     assert Adhesion.objects.filter(pk=martin.pk).exists()
+
+
+def test_the_cli_passes_its_options_through(db, capsys) -> None:
+    """``mutuelle purge --dry-run`` (options before any other word reach the command)."""
+    from mutuelle import cli
+
+    assert cli.main(["purge", "--dry-run", "--today", "2026-12-01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["dry_run"] is True and out["adhesions"] == [] and out["deleted"] is None
+    assert cli.main(["rotate-keys", "--new-key"]) == 0
+    assert len(capsys.readouterr().out.strip()) == 44  # a Fernet key
