@@ -254,3 +254,8 @@ def test_a_large_body_is_refused_before_it_is_read(client, settings) -> None:
         "POST", "/simulateur/", body, content_type="application/x-www-form-urlencoded"
     )
     assert r.status_code == 413 and "Envoi trop volumineux" in r.content.decode()
+    # Within the body limit but above what a form or JSON may hold in memory: a French 400
+    # (today's main: Django's English HTML 400 page, also on the API).
+    big = json.dumps({"events": ["x" * 1000] * 1500})
+    r = client.post("/api/remboursement/", big, content_type="application/json")
+    assert r.status_code == 400 and "trop volumineux" in r.json()["error"]

@@ -43,12 +43,29 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(html, status=500)
 
 
+def _why(exception: Exception | None) -> str:
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        return f"corps de la requête trop volumineux ({limit} Kio au plus hors fichiers)"
+    if isinstance(exception, TooManyFilesSent):
+        return "trop de fichiers dans un envoi : un seul à la fois"
+    if isinstance(exception, TooManyFieldsSent):
+        return "trop de champs dans un envoi"
+    return "requête mal formée"
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's refusals before any view (too big, too many fields or files, bad host): in
+    French, JSON under ``/api/``."""
+    why = _why(exception)
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"error": "requête invalide (trop de champs ou de fichiers, ou mal formée)"},
+            {"error": f"requête refusée : {why}"},
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )
-    html = loader.get_template("security/400.html").render({})
+    html = loader.get_template("security/400.html").render({"why": why})
     return HttpResponse(html, status=400)
