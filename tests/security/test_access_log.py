@@ -74,7 +74,7 @@ def test_the_log_is_append_only_in_the_database(client, staff, martin) -> None:
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessLog.objects.update(username="quelqu'un d'autre")
     with pytest.raises(DatabaseError), transaction.atomic():
-        AccessLog.objects.all()._raw_delete(connection.alias)
+        AccessLog.objects.all().delete()
     assert AccessLog.objects.get().username == "agent.accueil"
 
 

@@ -81,7 +81,7 @@ def test_the_purge_deletes_the_whole_file_and_keeps_what_is_still_held(
     )
     file_name = doc.file.name
     with pytest.raises(DatabaseError), transaction.atomic():  # refused outside a purge
-        Event.objects.filter(adhesion=adhesion)._raw_delete("default")
+        Event.objects.filter(adhesion=adhesion).delete()
     with django_capture_on_commit_callbacks(execute=True):  # the files go once committed
         todo, counts = retention.purge(TODAY)
     assert [i.number for i in todo.adhesions] == ["GR25-000001"]

@@ -197,7 +197,7 @@ def delete_adhesions(ids: list[int]) -> dict[str, int]:
                 tracked.objects.filter(adhesion_id__in=ids).values_list("id", flat=True)
             )
     for name, qs in owned.items():
-        counts[name] = qs._raw_delete(qs.db) if name == "events" else qs.delete()[0]
+        counts[name] = qs.delete()[0]
     counts["adhesions"] = Adhesion.objects.filter(id__in=ids).delete()[0]
     still = Q(adhesions__isnull=False) | Q(affiliations__isnull=False) | Q(documents__isnull=False)
     orphans = list(
@@ -224,7 +224,7 @@ def purge(today: dt.date) -> tuple[PurgePlan, dict[str, int]]:
         _allow_deletes()
         counts = delete_adhesions([i.adhesion_id for i in todo.adhesions])
         if todo.access_log_before is not None:
-            qs = AccessLog.objects.filter(at__date__lt=todo.access_log_before)
-            counts["access_log_rows"] = qs._raw_delete(qs.db)
+            old = AccessLog.objects.filter(at__date__lt=todo.access_log_before)
+            counts["access_log_rows"] = old.delete()[0]
         _forbid_deletes()
     return todo, counts

@@ -98,6 +98,9 @@ MUTUELLE_TRUSTED_PROXIES = [
 # installed after each migrate instead of living in the tracked apps' migrations.
 PGTRIGGER_MIGRATIONS = False
 PGTRIGGER_INSTALL_ON_MIGRATE = True
+# The user and page are attached to the history rows of the requests that write (a GET writes
+# no tracked table): no SQL wrapper on the reads.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # Keys of the encrypted columns (IBAN): Fernet keys, comma-separated, the first encrypts
 # (mutuelle.web.security.fields; rotation: mutuelle rotate-keys). settings.prod requires it.
