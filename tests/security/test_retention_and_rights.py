@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from mutuelle.web.members.enums import AdhesionStatus, EndReason
 from mutuelle.web.members.models import Adhesion, Document, Event, Person
@@ -80,6 +80,13 @@ def test_the_purge_deletes_the_whole_file_and_keeps_what_is_still_held(
         start=D(2027, 2, 1),
     )
     file_name = doc.file.name
+    with connection.cursor() as c:  # rows read in 2026 and in 2030 (auto_now_add cannot date)
+        for who, year in (("ancien", 2026), ("recent", 2030)):
+            c.execute(
+                "INSERT INTO security_accesslog (at, username, action, subject_type, subject_id, "
+                "adhesion_number, what, path) VALUES (%s, %s, 'read', 't', '1', '', 'w', '/')",
+                [dt.datetime(year, 1, 1, 9, tzinfo=dt.UTC), who],
+            )
     with pytest.raises(DatabaseError), transaction.atomic():  # refused outside a purge
         Event.objects.filter(adhesion=adhesion).delete()
     with django_capture_on_commit_callbacks(execute=True):  # the files go once committed
@@ -94,6 +101,8 @@ def test_the_purge_deletes_the_whole_file_and_keeps_what_is_still_held(
     assert Adhesion.objects.filter(pk=kept.pk).exists()
     assert not (tmp_path / file_name).exists()
     assert counts["files"] == 1 and counts["persons"] == 2
+    # The access log: 6 years (I-131) — on 1 March 2033 the 2026 row goes, the 2030 one stays.
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["recent"]
 
 
 def test_a_pending_request_never_validated_goes_after_three_years(db) -> None:
