@@ -82,7 +82,8 @@ class Safeguard(models.Model):
 
 # --- writes recorded by database triggers (PostgreSQL) ---------------------------------------
 # django-pghistory installs INSERT/UPDATE/DELETE triggers on the tracked tables: bulk writes and
-# raw SQL are caught, unlike signals. On SQLite pgtrigger installs nothing (its vendor check):
+# raw SQL are caught, unlike signals (the context — user, page — is not attached: settings.base
+# says why). On SQLite pgtrigger installs nothing (its vendor check):
 # the tables exist and stay empty, and the append-only event history of the acts
 # (``members.Event``) is the only record of writes there (README, « Journal des écritures »).
 # The IBAN columns are not copied: the history says that they changed, not to what.

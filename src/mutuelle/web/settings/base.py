@@ -64,7 +64,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mutuelle.web.security.staff.StaffSessionMiddleware",
-    "mutuelle.web.security.history.HistoryMiddleware",  # pghistory context, PostgreSQL only
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last (django-axes): turns a lockout into its page
@@ -98,9 +97,10 @@ MUTUELLE_TRUSTED_PROXIES = [
 # installed after each migrate instead of living in the tracked apps' migrations.
 PGTRIGGER_MIGRATIONS = False
 PGTRIGGER_INSTALL_ON_MIGRATE = True
-# The user and page are attached to the history rows of the requests that write (a GET writes
-# no tracked table): no SQL wrapper on the reads.
-PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# No pghistory context middleware: it prepends a SQL statement to every query of a request,
+# and under load with psycopg 3 the results came back out of step (HTTP 500 on the session
+# save, bench/load.py). Who acted and from which page is in the act history (members.Event)
+# and the access log; the triggers record what changed and when.
 
 # Keys of the encrypted columns (IBAN): Fernet keys, comma-separated, the first encrypts
 # (mutuelle.web.security.fields; rotation: mutuelle rotate-keys). settings.prod requires it.
