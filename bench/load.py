@@ -141,6 +141,25 @@ def run_target(
     return name, result, elapsed
 
 
+def server_cpu(pid: int | None) -> float:
+    """CPU seconds used so far by the server (the gunicorn master and its workers)."""
+    if pid is None:
+        return float("nan")
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    for p in [str(pid), *children]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -149,7 +168,7 @@ def pct(values: list[float], p: float) -> float:
     return values[k] * 1000
 
 
-def report(name: str, result: Result, elapsed: float, rate: float) -> bool:
+def report(name: str, result: Result, elapsed: float, rate: float, cpu: float) -> bool:
     lat = result.latencies
     n_err = sum(result.errors.values())
     through = len(lat) / elapsed if elapsed else 0.0
@@ -164,6 +183,13 @@ def report(name: str, result: Result, elapsed: float, rate: float) -> bool:
     )
     if lat:
         print(f"  médiane {statistics.median(lat) * 1000:.1f} ms")
+    if lat and cpu == cpu:
+        print(
+            f"  CPU du serveur : {cpu / len(lat) * 1000:.1f} ms par réponse "
+            f"(soit ≈ {len(lat) / cpu * (os.cpu_count() or 1):.0f}/s sur "
+            f"{os.cpu_count()} cœurs libres)"
+        )
+    print(f"  charge de la machine (1 min) : {os.getloadavg()[0]:.2f}")
     return n_err == 0 and pct(lat, 99) < 100
 
 
@@ -248,17 +274,18 @@ def main() -> int:
         # Warm-up: every worker loads the offer and the CSS parameters on its first requests.
         run_target("warm-up", host, port, 30, 4, devis)
         run_target("warm-up", host, port, 10, 3, simulator)
-        good = report(
-            *run_target("POST /api/devis/", host, port, args.rate, args.duration, devis), args.rate
-        )
+        pid = server.pid if server is not None else None
+        print(f"charge de la machine (1 min) au départ : {os.getloadavg()[0]:.2f}")
+        cpu0 = server_cpu(pid)
+        run = run_target("POST /api/devis/", host, port, args.rate, args.duration, devis)
+        cpu1 = server_cpu(pid)
+        good = report(*run, args.rate, cpu1 - cpu0)
         page_rate = args.page_rate
-        report(
-            *run_target(
-                "POST /simulateur/ (famille de 4, CSS, page HTML)",
-                host, port, page_rate, args.duration, simulator,
-            ),
-            page_rate,
+        run = run_target(
+            "POST /simulateur/ (famille de 4, CSS, page HTML)",
+            host, port, page_rate, args.duration, simulator,
         )  # fmt: skip
+        report(*run, page_rate, server_cpu(pid) - cpu1)
         print(
             f"\nObjectif /api/devis/ ({args.rate:.0f}/s, p99 < 100 ms, aucune erreur) :",
             "atteint" if good else "manqué",
