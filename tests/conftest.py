@@ -58,10 +58,15 @@ def offer() -> Offer:
 
 @pytest.fixture
 def staff(django_user_model):
-    """A member of the Mutuelle's staff (the back office's tests log in as this user)."""
-    return django_user_model.objects.create_user(
+    """A superuser of the back office with its TOTP device (every staff account has one; log in
+    with ``tests.web.conftest.login``, which passes the second factor)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create_user(
         "agent.accueil", password="mot-de-passe-solide-2025", is_staff=True, is_superuser=True
     )
+    TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
+    return user
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +81,44 @@ def _documents_in_tmp(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
     settings.MUTUELLE_DOCUMENTS_DIR = str(folder)
     yield
     del settings.MUTUELLE_DOCUMENTS_DIR
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_append_only_tables_emptied(request: pytest.FixtureRequest):
+    """After a test that commits, on SQLite: empty the append-only tables (event history,
+    journal, access log…) with their triggers lifted, then put the triggers back, so that
+    Django's flush between tests can delete the rest (PostgreSQL truncates; SQLite's triggers
+    refuse DELETE). The database fixture is requested first so this runs before its flush."""
+    if not _transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT name, tbl_name, sql FROM sqlite_master "
+            "WHERE type = 'trigger' AND sql LIKE '%RAISE(ABORT%'"
+        )
+        triggers = c.fetchall()
+        c.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for name, _table, _sql in triggers:
+                c.execute(f'DROP TRIGGER "{name}"')
+            for table in sorted({t for _n, t, _s in triggers}):
+                c.execute(f'DELETE FROM "{table}"')
+            for _name, _table, sql in triggers:
+                c.execute(sql)
+        finally:
+            c.execute("PRAGMA foreign_keys = ON")

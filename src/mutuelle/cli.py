@@ -28,6 +28,11 @@ COMMANDS: tuple[str, ...] = (
     "bank-returns",
     "report",
     "revise",
+    "create-staff",
+    "purge",
+    "export-person",
+    "erase-person",
+    "rotate-keys",
 )
 
 
@@ -46,10 +51,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    first = args_list[0] if args_list else None
+    from mutuelle.commands import _passthrough
+
+    raw = list(sys.argv[1:] if argv is None else argv)
+    first = raw[0] if raw else None
     parser = build_parser(first if first in COMMANDS else None)
-    args = parser.parse_args(args_list)
+    if first in _passthrough.REGISTRY:  # Django management commands: arguments untouched
+        return _passthrough.run_raw(first, raw[1:])
+    args = parser.parse_args(raw)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ import stat
 import pytest
 from pypdf import PdfReader
 from tests.factories import AdhesionFactory, ProducedDocumentFactory, small_document
+from tests.web.conftest import login
 
 from mutuelle.documents import (
     Bar,
@@ -148,7 +149,7 @@ def test_the_back_office_lists_opens_and_verifies_produced_documents(client, sta
     from django.urls import reverse
 
     produced = ProducedDocumentFactory()
-    client.force_login(staff)
+    login(client, staff)
     r = client.get(reverse("admin:documents_produceddocument_changelist"))
     assert r.status_code == 200 and produced.sha256[:12] in r.text
     r = client.get(reverse("admin:documents_produceddocument_pdf", args=[produced.pk]))

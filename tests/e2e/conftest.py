@@ -74,12 +74,17 @@ def _sqlite_flushable_trigger(django_db_setup, django_db_blocker):  # type: igno
         if connection.vendor == "sqlite":
             with connection.cursor() as c:
                 c.execute(f"CREATE TABLE IF NOT EXISTS {_FLAG} (ok INTEGER)")
-                c.execute("DROP TRIGGER IF EXISTS members_event_no_delete")
-                c.execute(
-                    "CREATE TRIGGER members_event_no_delete BEFORE DELETE ON members_event "
-                    f"WHEN NOT EXISTS (SELECT 1 FROM {_FLAG}) BEGIN SELECT RAISE(ABORT, "
-                    "'historique des événements en ajout seul : DELETE interdit'); END"
-                )
+                # The append-only tables: the event history and the access log (security
+                # 0002, whose own exception is the purge's flag).
+                for table in ("members_event", "security_accesslog"):
+                    c.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+                    c.execute(
+                        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                        f"WHEN NOT EXISTS (SELECT 1 FROM {_FLAG}) "
+                        "AND NOT EXISTS (SELECT 1 FROM security_purgeflag) "
+                        f"BEGIN SELECT RAISE(ABORT, '{table} en ajout seul : DELETE interdit'); "
+                        "END"
+                    )
     return connection.vendor
 
 

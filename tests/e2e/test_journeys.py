@@ -10,6 +10,8 @@ import re
 import pytest
 from django.utils import timezone
 from tests.e2e.helpers import assert_accessible, focused_id, text_of
+from tests.web.conftest import totp_code
+from tests.web.test_public_site import tiny_pdf
 
 from mutuelle.web.members.models import Adhesion
 from mutuelle.web.public.models import CssOrientation
@@ -204,7 +206,7 @@ def test_a_family_of_five_simulates_compares_is_oriented_then_asks_to_join(page)
     page.get_by_label("Pièce", exact=True).select_option(index=1)
     page.set_input_files(
         "#id_file",
-        files=[{"name": "id.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF"}],
+        files=[{"name": "id.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()}],
     )
     page.get_by_role("button", name="Envoyer ce fichier").click()
     assert "fichier bien reçu" in text_of(page, "main")
@@ -215,11 +217,14 @@ def test_a_family_of_five_simulates_compares_is_oriented_then_asks_to_join(page)
 
     # Staff see the pending request in the back office.
     from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    get_user_model().objects.create_superuser("agent", "a@example.org", "mot-de-passe-2025")
+    agent = get_user_model().objects.create_superuser("agent", "a@example.org", "mot-de-passe-2025")
+    TOTPDevice.objects.create(user=agent, name="téléphone", confirmed=True)
     page.goto("/gestion/")
     page.get_by_label("Nom d’utilisateur").fill("agent")
     page.get_by_label("Mot de passe").fill("mot-de-passe-2025")
+    page.get_by_label("Code de double authentification").fill(totp_code(agent))
     page.get_by_role("button", name="Connexion").click()
     page.goto("/gestion/members/adhesion/?status__exact=pending")
     listing = text_of(page, "#result_list")

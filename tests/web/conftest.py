@@ -2,6 +2,9 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.factories import (
     AdhesionFactory,
     AffiliationFactory,
@@ -22,6 +25,23 @@ postgres_only = pytest.mark.skipif(
     reason="EXCLUDE USING gist (périodes qui se chevauchent) n'existe que sous PostgreSQL ; "
     "SQLite n'a pas cette contrainte (définir DATABASE_URL pour ces tests)",
 )
+
+
+def totp_code(user) -> str:
+    """The code the user's authenticator application shows now."""
+    device = TOTPDevice.objects.get(user=user)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+
+
+def login(client, user) -> None:
+    """Log ``user`` in as if with password and TOTP code (the back office requires both)."""
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+        user=user, name="téléphone", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture
@@ -51,3 +71,13 @@ def martin(db) -> Adhesion:
     # Paid through 2026: brought into the money journal (the amounts are the pricing core's).
     services.set_paid_until(a, D(2026, 12, 31), on=D(2026, 11, 1))
     return Adhesion.objects.get(pk=a.pk)
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's ``admin_client``, verified by its second factor like every staff login."""
+    from django.test import Client
+
+    c = Client()
+    login(c, admin_user)
+    return c

@@ -5,6 +5,7 @@ and see the refund date. Dates worked out by hand from the règlement (comments)
 import datetime as dt
 
 from django.urls import reverse
+from tests.web.conftest import login, totp_code
 
 from mutuelle.web.members.enums import EventKind
 from mutuelle.web.members.models import Adhesion, Event
@@ -16,7 +17,12 @@ def test_staff_story_through_the_admin(client, staff, martin) -> None:
     # Log in with the real login form.
     r = client.post(
         reverse("admin:login"),
-        {"username": "agent.accueil", "password": "mot-de-passe-solide-2025", "next": "/gestion/"},
+        {
+            "username": "agent.accueil",
+            "password": "mot-de-passe-solide-2025",
+            "otp_token": totp_code(staff),
+            "next": "/gestion/",
+        },
     )
     assert r.status_code == 302 and r["Location"] == "/gestion/"
 
@@ -109,7 +115,7 @@ def test_anonymous_is_sent_to_login(client, martin) -> None:
 
 
 def test_dependant_refused_in_plain_words(client, staff, martin) -> None:
-    client.force_login(staff)
+    login(client, staff)
     r = client.post(
         reverse("admin:members_adhesion_dependant", args=[martin.pk]),
         {
@@ -127,7 +133,7 @@ def test_dependant_refused_in_plain_words(client, staff, martin) -> None:
 
 
 def test_death_refunds_from_the_day_after(client, staff, martin) -> None:
-    client.force_login(staff)
+    login(client, staff)
     r = client.post(
         reverse("admin:members_adhesion_death", args=[martin.pk]),
         {"death_date": "2026-09-10", "received_on": "2026-09-20"},
@@ -151,7 +157,7 @@ def test_death_refunds_from_the_day_after(client, staff, martin) -> None:
 def test_new_adhesion_dates_are_computed_not_typed(client, staff, db) -> None:
     from mutuelle.web.members.models import Person
 
-    client.force_login(staff)
+    login(client, staff)
     p = Person.objects.create(last_name="Durand", first_name="Inès", birth_date=D(1985, 2, 2))
     r = client.post(
         reverse("admin:members_adhesion_add"),
@@ -178,7 +184,7 @@ def test_new_adhesion_dates_are_computed_not_typed(client, staff, db) -> None:
 
 
 def test_editing_payment_facts_is_recorded_in_the_history(client, staff, martin) -> None:
-    client.force_login(staff)
+    login(client, staff)
     page = reverse("admin:members_adhesion_change", args=[martin.pk])
     r = client.get(page)
     form = r.context["adminform"].form
@@ -198,7 +204,7 @@ def test_editing_payment_facts_is_recorded_in_the_history(client, staff, martin)
 def test_new_adhesion_refused_with_every_reason(client, staff, db) -> None:
     from mutuelle.web.members.models import Person
 
-    client.force_login(staff)
+    login(client, staff)
     p = Person.objects.create(last_name="Petit", first_name="Jade", birth_date=D(2011, 5, 5))
     r = client.post(
         reverse("admin:members_adhesion_add"),

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from tests.web.conftest import login
 
 from mutuelle.cli import main
 from mutuelle.web.public.models import PermanencePlace
@@ -19,7 +20,7 @@ D = dt.date
 
 
 def test_a_late_complaint_shows_on_the_home_page_with_its_deadlines(client, staff, martin) -> None:
-    client.force_login(staff)
+    login(client, staff)
     received = dt.date.today() - dt.timedelta(days=30)
     r = client.post(
         reverse("admin:reporting_complaint_add"),
@@ -63,7 +64,7 @@ def test_a_late_complaint_shows_on_the_home_page_with_its_deadlines(client, staf
 
 
 def test_the_register_refuses_impossible_dates_with_a_message(client, staff) -> None:
-    client.force_login(staff)
+    login(client, staff)
     r = client.post(
         reverse("admin:reporting_complaint_add"),
         {
@@ -98,14 +99,14 @@ def test_the_register_refuses_impossible_dates_with_a_message(client, staff) -> 
     ],
 )
 def test_bad_input_is_answered_in_the_form(client, staff, model: str, data: dict) -> None:
-    client.force_login(staff)
+    login(client, staff)
     r = client.post(reverse(f"admin:reporting_{model}_add"), data)
     assert r.status_code == 200
     assert "errornote" in r.content.decode() or "errorlist" in r.content.decode()
 
 
 def test_a_permanence_twice_at_the_same_place_and_moment_is_refused(client, staff) -> None:
-    client.force_login(staff)
+    login(client, staff)
     place = PermanencePlace.objects.get(name="Hôtel de Ville de Grenoble")
     data = {
         "place": place.pk,
@@ -131,7 +132,7 @@ def test_a_permanence_twice_at_the_same_place_and_moment_is_refused(client, staf
 
 
 def test_amounts_and_rates_are_typed_as_people_write_them(client, staff) -> None:
-    client.force_login(staff)
+    login(client, staff)
     r = client.post(
         reverse("admin:reporting_communicationspend_add"),
         {"day": "2026-02-01", "label": "Affiches", "amount": "1500,50"},
@@ -151,7 +152,7 @@ def test_amounts_and_rates_are_typed_as_people_write_them(client, staff) -> None
 
 
 def test_the_committee_page_previews_exports_and_publishes_once(client, staff, martin) -> None:
-    client.force_login(staff)
+    login(client, staff)
     r = client.get(reverse("admin:reporting_committee"))
     assert r.status_code == 200 and "1er trimestre 2025" in r.content.decode()
     r = client.get(reverse("admin:reporting_preview", args=["2025-Q1"]))
@@ -175,7 +176,7 @@ def test_the_committee_page_previews_exports_and_publishes_once(client, staff, m
 
 
 def test_the_prior_cover_question_is_recorded_on_the_adhesion(client, staff, martin) -> None:
-    client.force_login(staff)
+    login(client, staff)
     page = client.get(reverse("admin:members_adhesion_change", args=[martin.pk])).content.decode()
     assert 'for="id_prior_cover"' in page and "avant l&#x27;adhésion" in page
     martin.prior_cover = "none"

@@ -4,6 +4,7 @@ the serve thread's executor and the back-office pages."""
 from __future__ import annotations
 
 import pytest
+from tests.web.conftest import login
 
 from mutuelle.web.jobs import demo, framework, services
 from mutuelle.web.jobs.models import BatchRun, BatchRunError
@@ -99,7 +100,7 @@ def test_the_serve_executor_runs_queued_runs(population) -> None:
 
 
 def test_back_office_pages(client, staff, population) -> None:
-    client.force_login(staff)
+    login(client, staff)
     page = client.get("/gestion/jobs/batchrun/lancer/")
     assert page.status_code == 200 and "count-adhesions" in page.content.decode()
     posted = client.post(

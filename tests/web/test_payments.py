@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import override_settings
+from tests.web.conftest import login
 
 from mutuelle import sepa
 from mutuelle.sepa import bank
@@ -285,7 +286,7 @@ def test_dormant_mandates_expire_after_36_months(mandate) -> None:
 
 def test_admin_screens(client, staff, mandate) -> None:
     record, _ = _collect(mandate, D(2025, 1, 6), "echeance:1")
-    client.force_login(staff)
+    login(client, staff)
     for url in ("/gestion/payments/mandate/", f"/gestion/payments/mandate/{mandate.pk}/change/",
                 "/gestion/payments/sepafile/", f"/gestion/payments/sepafile/{record.pk}/change/",
                 "/gestion/payments/bankreturnfile/importer/"):  # fmt: skip

@@ -121,6 +121,19 @@ def test_eligibility_is_decided_by_the_core(client) -> None:
     assert not Adhesion.objects.exists()
 
 
+def tiny_pdf() -> bytes:
+    """A real one-page PDF (uploads are parsed: a PDF must open as a PDF)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
 def test_uploads_are_checked_by_content_and_size(client, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     settings.MUTUELLE_UPLOAD_MAX_BYTES = 1000
@@ -135,7 +148,8 @@ def test_uploads_are_checked_by_content_and_size(client, settings, tmp_path) -> 
 
     assert "ni un PDF, ni une image" in send("virus.pdf", b"MZ\x90\x00 not a pdf")
     assert "la limite est de" in send("gros.pdf", b"%PDF-" + b"x" * 2000)
-    assert "fichier bien reçu" in send("id.pdf", b"%PDF-1.4 ok")
+    assert "ne s&#x27;ouvre pas" in send("id.pdf", b"%PDF-1.4 ok")  # not a PDF inside
+    assert "fichier bien reçu" in send("id.pdf", tiny_pdf())
     doc = a.documents.get()
     assert doc.kind == "identity" and doc.person == a.member
     assert doc.file.name.startswith("demandes/") and (tmp_path / doc.file.name).exists()

@@ -4,6 +4,7 @@ changelist of 100 adhesions and an adhesion's page cost a bounded number of SQL 
 import datetime as dt
 
 from django.urls import reverse
+from tests.web.conftest import login
 
 from mutuelle.offers import load_offer
 from mutuelle.web.members import demo
@@ -18,7 +19,7 @@ def test_changelist_and_change_page_do_not_grow_with_rows(
         today=dt.date(2026, 11, 23),
         progress=lambda s: None,
     )
-    client.force_login(staff)
+    login(client, staff)
     with django_assert_max_num_queries(12):
         r = client.get(reverse("admin:members_adhesion_changelist"))
     assert r.status_code == 200 and "150 adhésions" in r.text

@@ -14,6 +14,7 @@ from django.contrib.admin.sites import site
 from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.reporting.oracle import leaks
+from tests.web.conftest import login
 
 from mutuelle.offers import load_offer
 from mutuelle.reporting.disclosure import SECRET_MARK
@@ -38,7 +39,9 @@ def town(django_user_model) -> Any:
         "sante.publique", password="mot-de-passe-ville-2025"
     )
     group, _ = Group.objects.get_or_create(name="ville")
-    group.permissions.add(Permission.objects.get(codename="view_town_aggregates"))
+    group.permissions.add(
+        Permission.objects.get(codename="view_town_aggregates", content_type__app_label="reporting")
+    )
     user.groups.add(group)
     return user
 
@@ -104,7 +107,7 @@ def test_the_town_reaches_no_person_anywhere(client, population, town, staff) ->
     secrets = personal_strings()
     assert len(secrets) > 100
     # The same addresses do show people to the Mutuelle's staff (so the check below can fail).
-    client.force_login(staff)
+    login(client, staff)
     page = client.get(reverse("admin:members_adhesion_changelist")).content.decode()
     assert sum(1 for s in secrets if s in page) > 20
     client.force_login(town)

@@ -2,6 +2,9 @@
 
 Applies the migrations, loads the demonstration population into an empty database, prints
 where to log in and the demonstration account, then runs the development web server.
+
+``mutuelle serve --prod``: the production server (gunicorn, static files by whitenoise) under
+``settings.prod`` — see :mod:`mutuelle.commands._prod`. No demonstration data there, ever.
 """
 
 from __future__ import annotations
@@ -29,11 +32,33 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--check", action="store_true", help="préparer la base et s'arrêter sans lancer le serveur"
     )
+    p.add_argument(
+        "--prod",
+        action="store_true",
+        help="serveur de production (gunicorn, settings.prod : secrets et hôtes de "
+        "l'environnement, aucune donnée de démonstration)",
+    )
+    p.add_argument(
+        "--workers", type=int, default=3, help="processus gunicorn (--prod ; 2 à 3 par cœur)"
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.prod:
+        from mutuelle.commands import _prod
+
+        return _prod.serve(args)
     _django.setup()
+    from django.conf import settings
+
+    if settings.MUTUELLE_PRODUCTION:
+        print(
+            "Réglages de production : utilisez « mutuelle serve --prod » (le serveur de "
+            "développement et les données de démonstration y sont refusés).",
+            file=sys.stderr,
+        )
+        return 2
     from django.core.management import call_command
 
     from mutuelle.web.members import demo, services
@@ -51,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"Back office (personnel de la Mutuelle) : {url}/gestion/")
     if not args.no_demo:
         print(f"  compte de démonstration : {demo.DEMO_USER} / mot de passe {demo.DEMO_PASSWORD}")
+        print("  (sans code de double authentification : exemption du seul compte demo, en")
+        print("  développement ; tout autre compte, et tout compte en production, saisit son code")
+        print("  TOTP — mutuelle create-staff NOM --role accueil crée un compte et son QR code)")
         print("  à essayer : rechercher « Martin », ouvrir l'adhésion GR25-000001, ajouter un")
         print("  nouveau-né, demander une baisse de formule, enregistrer une résiliation.")
     if not args.no_demo:

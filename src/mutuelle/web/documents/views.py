@@ -12,6 +12,13 @@ from mutuelle.web.documents.bulletin import bulletin_document
 
 
 def request_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    from mutuelle.web.public.views import limited
+
+    # Rendering costs about half a second of CPU: limited like the other costly pages (issue 12).
+    return limited("pdf", methods=("GET", "HEAD"))(_request_pdf)(request, number)
+
+
+def _request_pdf(request: HttpRequest, number: str) -> HttpResponse:
     from mutuelle.web.public.views import _my_request
 
     adhesion = _my_request(request, number)

@@ -38,6 +38,9 @@ from mutuelle.web.members.models import (
     FormulaPeriod,
     Person,
 )
+from mutuelle.web.security.audit import AccessAction, AuditedAdminMixin, log_read
+from mutuelle.web.security.masking import iban_for
+from mutuelle.web.security.rights import export_person_action
 
 
 class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -243,7 +246,7 @@ class AdhesionChangeForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Adhesion)
-class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
         "number",
         "member_name",
@@ -266,6 +269,7 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ordering = ("number",)
     change_form_template = "admin/members/adhesion/change_form.html"
     inlines = (AffiliationInline, FormulaInline, DocumentInline, EventInline)
+    actions = (export_person_action,)
     readonly_fields = (
         "number",
         "offer",
@@ -289,7 +293,7 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "status",
         "payment_mode",
         "payment_frequency",
-        "iban",
+        "iban_display",
         "account_holder",
         "consent_at",
     )
@@ -316,7 +320,7 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     ("paid_until", "up_to_date_display", "payroll_deduction"),
                     ("agent_service_entry", "agent_last_reference_cover_end"),
                     ("payment_mode", "payment_frequency"),
-                    ("iban", "account_holder", "consent_at"),
+                    ("iban_display", "account_holder", "consent_at"),
                     ("prior_cover", "socio_professional"),
                 )
             },
@@ -450,6 +454,16 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 )
         formset.save_m2m()
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._viewer = request.user  # the IBAN is shown masked or not according to who looks
+        return obj
+
+    @admin.display(description="IBAN (vérifié)")
+    def iban_display(self, obj: Adhesion) -> str:
+        return iban_for(getattr(obj, "_viewer", None), obj.iban) or "—"
+
     @admin.display(description="membre participant", ordering="member__last_name")
     def member_name(self, obj: Adhesion) -> str:
         return f"{obj.member.last_name.upper()} {obj.member.first_name}"
@@ -566,10 +580,20 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         """A justificatif sent online: staff only (never served as a public file)."""
         from django.http import FileResponse
 
-        document = get_object_or_404(Document, pk=doc, adhesion_id=pk)
-        if not self.has_view_permission(request, document.adhesion) or not document.file:
+        document = get_object_or_404(
+            Document.objects.select_related("adhesion"), pk=doc, adhesion_id=pk
+        )
+        # Object rule (mutuelle.web.security.predicates): a role that reads justificatifs.
+        if not request.user.has_perm("members.download_document", document) or not document.file:
             return HttpResponse(status=403)
-        return FileResponse(document.file.open("rb"), filename=document.file.name.rsplit("/")[-1])
+        log_read(request, document, action=AccessAction.DOWNLOAD)
+        response = FileResponse(
+            document.file.open("rb"),
+            filename=document.file.name.rsplit("/")[-1],
+            as_attachment=True,  # never rendered by the browser (a crafted file stays inert)
+        )
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
 
     def dependant_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         def run(a: Adhesion, d: dict[str, Any], user: Any) -> services.Outcome:
@@ -630,8 +654,9 @@ class AdhesionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("last_name", "first_name", "birth_date", "city")
+    actions = (export_person_action,)
     search_fields = ("last_name", "first_name", "email")
     ordering = ("last_name", "first_name")
 

@@ -543,7 +543,10 @@ def load_demo(
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
 ) -> dict[str, int]:
-    """Fill an empty database; returns the counts written."""
+    """Fill an empty database; returns the counts written. Refused under settings.prod."""
+    from mutuelle.web.security.demo_guard import refuse_in_production
+
+    refuse_in_production()
     if Adhesion.objects.exists():
         raise RuntimeError(
             "la base contient déjà des adhésions : données de démonstration non chargées"

@@ -36,6 +36,7 @@ from mutuelle.web.members.enums import (
     RangeChoice,
     Role,
 )
+from mutuelle.web.security.fields import EncryptedTextField
 
 if TYPE_CHECKING:
     from mutuelle.journal import ContributionStatus, Entry
@@ -142,7 +143,9 @@ class Adhesion(models.Model):
         choices=[(s.value, s.label) for s in Situation if s is not Situation.UNKNOWN],
         blank=True,
     )
-    iban = models.CharField("IBAN (vérifié)", max_length=34, blank=True)
+    # Encrypted at rest (mutuelle.web.security.fields); shown masked except to comptabilité
+    # and administrateur (mutuelle.web.security.masking).
+    iban = EncryptedTextField("IBAN (vérifié)", blank=True)
     account_holder = models.CharField("titulaire du compte", max_length=140, blank=True)
     consent_at = models.DateTimeField("consentements donnés le", null=True, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
@@ -382,3 +385,19 @@ class Suspension(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnly("une suspension des garanties ne se supprime pas")
+
+
+class NumberSeries(models.Model):
+    """The last number given in a series (``GR25-``, ``DEM25-``): one row per series, locked
+    while a number is taken (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers),
+    so simultaneous requests never get the same number (issue 12, probe finding 4)."""
+
+    series = models.CharField("série", max_length=12, primary_key=True)
+    last = models.PositiveIntegerField("dernier numéro donné", default=0)
+
+    class Meta:
+        verbose_name = "série de numéros"
+        verbose_name_plural = "séries de numéros"
+
+    def __str__(self) -> str:
+        return f"{self.series}{self.last:06d}"

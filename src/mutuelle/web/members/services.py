@@ -739,16 +739,29 @@ def missing_documents(adhesion: Adhesion, today: dt.date) -> Line:
 
 def next_number(prefix: str, year: int) -> str:
     """The next adhesion number of a series: ``GR25-000042`` (adhesions), ``DEM25-000007``
-    (online requests until staff validate them)."""
+    (online requests until staff validate them).
+
+    Unique under concurrency: the series' row is locked until the caller's transaction ends,
+    so a second request waits for the first to commit (PostgreSQL row lock; SQLite takes its
+    write lock at the start of the transaction, ``transaction_mode`` IMMEDIATE). Numbers
+    already in the table (loaded in bulk, typed by hand) are never given again: the counter
+    starts above the highest existing number of the series."""
+    from mutuelle.web.members.models import NumberSeries
+
     series = f"{prefix}{year % 100:02d}-"
-    last = (
-        Adhesion.objects.filter(number__startswith=series)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{series}{n:06d}"
+    with transaction.atomic():
+        NumberSeries.objects.bulk_create([NumberSeries(series=series)], ignore_conflicts=True)
+        row = NumberSeries.objects.select_for_update().get(series=series)
+        last = (
+            Adhesion.objects.filter(number__startswith=series)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        existing = int(last.rsplit("-", 1)[1]) if last else 0
+        row.last = max(row.last, existing) + 1
+        row.save(update_fields=["last"])
+    return f"{series}{row.last:06d}"
 
 
 # --- suspensions for unpaid contributions (written by billing, read by claims) --------------

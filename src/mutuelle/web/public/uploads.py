@@ -1,8 +1,10 @@
-"""Justificatifs sent with an online request: checked (type by content, size), stored outside
-any served folder (``MEDIA_ROOT``), recorded as a :class:`Document` with the history.
+"""Justificatifs sent with an online request: checked (size, then type by parsing the content —
+:mod:`mutuelle.web.security.filecheck`), stored outside any served folder (``MEDIA_ROOT``,
+files 0600 in 0700 folders), recorded as a :class:`Document` with the history.
 
-Type by content, not by name: a PDF starts with ``%PDF-``, a JPEG with ``FF D8 FF``, a PNG with
-its 8-byte signature. Anything else is refused in plain French, whatever its extension.
+Type by content, not by name: a PDF must open as a PDF, a JPEG or a PNG must decode as that
+image; polyglots (a PDF or an image that is also a web page) and bombs are refused. Anything
+else is refused in plain French, whatever its extension.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from mutuelle.web.members.enums import EventKind
 from mutuelle.web.members.models import Adhesion, Document, Event, Person
+from mutuelle.web.security import filecheck
 
 SIGNATURES = (
     (b"%PDF-", "pdf", "application/pdf"),
@@ -48,16 +51,10 @@ def check(upload: UploadedFile) -> str:
                 ".", ",", 1
             )
         )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    found = sniff(head)
-    if found is None:
-        raise Rejected(
-            "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG : enregistrez-le dans l'un de "
-            "ces formats (une photo de votre téléphone convient)."
-        )
-    return found[0]
+    try:
+        return filecheck.check_file(upload, limit)
+    except filecheck.FileRefused as exc:
+        raise Rejected(str(exc)) from None
 
 
 def person_for(adhesion: Adhesion, index: int | None) -> Person | None:

@@ -50,14 +50,14 @@ HOUSEHOLD_KEYS = (
 )
 
 
-def limited(bucket: str) -> Callable[[Any], Any]:
-    """Rate-limit the POSTs of a page (``ratelimit``): over the limit, a plain page says when
-    to come back (HTTP 429), nothing is computed."""
+def limited(bucket: str, methods: tuple[str, ...] = ("POST",)) -> Callable[[Any], Any]:
+    """Rate-limit a page's ``methods`` (``ratelimit``; the POSTs by default): over the limit, a
+    plain page says when to come back (HTTP 429), nothing is computed."""
 
     def wrap(view: Any) -> Any:
         @functools.wraps(view)
         def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method == "POST":
+            if request.method in methods:
                 v = ratelimit.hit(request, bucket)
                 if not v.allowed:
                     response = render(
@@ -328,7 +328,12 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
     sent_ok = ""
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, kinds=kinds)
-        if form.is_valid():
+        refused = getattr(request, "upload_refused", "")  # mutuelle.web.security.limits
+        if refused:
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", refused)
+        elif form.is_valid():
             target = next(n for n in needed if n["key"] == form.cleaned_data["kind"])
             try:
                 uploads.attach(adhesion, target, form.cleaned_data["file"])

@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from mutuelle.reporting.complaints import Channel, Subject
@@ -31,7 +31,6 @@ from mutuelle.web.reporting import services
 
 TOWN_USER = "ville"
 TOWN_PASSWORD = "ville-grenoble-2025"
-TOWN_GROUP = "ville"
 
 # Monday … Friday: (place position in the seeded list, moment) — ten half-days a week.
 WEEK = [
@@ -49,12 +48,12 @@ WEEK = [
 
 
 def town_account() -> None:
-    """The town's demonstration account: it sees published reports only."""
-    perm = Permission.objects.get(
-        codename="view_town_aggregates", content_type__app_label="reporting"
-    )
-    group, _ = Group.objects.get_or_create(name=TOWN_GROUP)
-    group.permissions.add(perm)
+    """The town's demonstration account, in the ``ville`` role (mutuelle.web.security.roles):
+    it sees published reports only."""
+    from mutuelle.web.security import roles
+
+    roles.sync_roles()
+    group = Group.objects.get(name=roles.group_name("ville"))
     User = get_user_model()
     user = User.objects.filter(username=TOWN_USER).first()
     if user is None:

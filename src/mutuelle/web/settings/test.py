@@ -1,5 +1,6 @@
 """The test suite: SQLite in memory unless ``DATABASE_URL`` names a server (CI: PostgreSQL)."""
 
+from mutuelle.web.security.devkeys import DEV_FIELD_KEY
 from mutuelle.web.settings.base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key"
@@ -22,3 +23,7 @@ MUTUELLE_CREDITOR = {
     "town": "Chambéry",
     "country": "FR",
 }
+MUTUELLE_FIELD_KEYS = [DEV_FIELD_KEY]
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # static files from the apps' folders (whitenoise finders)
+WHITENOISE_AUTOREFRESH = True
