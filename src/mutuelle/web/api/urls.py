@@ -30,6 +30,7 @@ api = NinjaAPI(
         "au-delà, HTTP 429 et l'en-tête Retry-After."
     ),
     urls_namespace="api",
+    parser=errors.JsonParser(),
 )
 errors.install(api)
 api.add_router("/", router)
