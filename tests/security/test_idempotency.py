@@ -121,3 +121,21 @@ def test_simultaneous_repeats_of_one_key_file_one_request(live_server) -> None:
     assert [s for s, _ in answers] == [201] * clients, answers
     assert len({n for _, n in answers}) == 1
     assert Adhesion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_erasing_a_request_removes_its_key_and_the_key_then_files_anew(client) -> None:
+    from django.utils import timezone
+
+    from mutuelle.web.security.models import IdempotencyKey
+    from mutuelle.web.security.rights import erase_person
+
+    def post():
+        return client.post(
+            "/api/adhesions/", API_BODY, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k"
+        )
+
+    assert post().status_code == 201
+    erase_person(Adhesion.objects.get().member, timezone.localdate())  # never validated: deleted
+    assert not Adhesion.objects.exists() and not IdempotencyKey.objects.exists()
+    assert post().status_code == 201 and Adhesion.objects.count() == 1
