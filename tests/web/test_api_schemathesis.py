@@ -25,11 +25,19 @@ CHECKS = [
 @pytest.fixture
 def api_schema(db, settings):
     from django.core.cache import cache
+    from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
     settings.MUTUELLE_RATE_LIMIT_SCALE = 0  # the rate limit has its own tests
     cache.clear()
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    # As Django's test client does: the WSGI handler must not close the test's connection at
+    # the end of each request (on PostgreSQL that would end the test's transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
