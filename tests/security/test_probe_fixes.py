@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -249,13 +250,35 @@ def test_a_large_body_is_refused_before_it_is_read(client, settings) -> None:
     # Today's main reads 20 MB whole, then answers Django's English 400.
     body = b"x" * (settings.MUTUELLE_MAX_REQUEST_BYTES + 1)
     r = client.generic("POST", "/api/devis/", body, content_type="application/json")
-    assert r.status_code == 413 and "la limite est de" in r.json()["error"]
+    assert r.status_code == 413 and "la limite de l'API est de 1,0 Mo" in r.json()["error"]
     r = client.generic(
         "POST", "/simulateur/", body, content_type="application/x-www-form-urlencoded"
     )
     assert r.status_code == 413 and "Envoi trop volumineux" in r.content.decode()
-    # Within the body limit but above what a form or JSON may hold in memory: a French 400
+    # Within the body limit but above what a form may hold in memory: a French 400 page
     # (today's main: Django's English HTML 400 page, also on the API).
-    big = json.dumps({"events": ["x" * 1000] * 1500})
-    r = client.post("/api/remboursement/", big, content_type="application/json")
-    assert r.status_code == 400 and "trop volumineux" in r.json()["error"]
+    big = "x=" + "x" * (1024 * 1024 + 10)
+    r = client.generic(
+        "POST", "/simulateur/", big, content_type="application/x-www-form-urlencoded"
+    )
+    assert r.status_code == 400 and "trop volumineux" in r.content.decode()
+
+
+# --- 6. text fields bounded in the form -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("spouse_first_name", "x" * 300),
+        ("spouse_last_name", "x" * 300),
+        ("email", "a" * 250 + "@example.org"),
+    ],
+)
+def test_an_overlong_text_is_a_form_error_not_a_database_error(db, client, field, value) -> None:
+    # Today's main: a DataError 500 on PostgreSQL (no max_length on the form field).
+    data = join_data(spouse_first_name="Marc", spouse_last_name="Durand", spouse_birth="02/03/1956")
+    data[field] = value
+    r = client.post(reverse("public:join"), data)
+    assert r.status_code == 400 and not Adhesion.objects.exists()  # the form, with its error
+    assert re.search(r"au plus \d+ caractères", r.content.decode())

@@ -77,3 +77,66 @@ def test_uploaded_files_are_private(db, client, settings, tmp_path) -> None:
     path = tmp_path / "justificatifs" / doc.file.name
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def raw(table: str, column: str, pk: int) -> str:
+    with connection.cursor() as c:
+        c.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])
+        return str(c.fetchone()[0])
+
+
+def test_the_mandate_and_amendment_ibans_are_encrypted_and_rotated(martin, settings) -> None:
+    import datetime as dt
+
+    from mutuelle.web.payments import services
+    from mutuelle.web.payments.models import Mandate, MandateAmendment
+
+    other = "FR1420041010050500013M02606"
+    mandate = services.create_mandate(
+        martin, iban=IBAN, debtor_name="Claire Martin", signed_on=dt.date(2024, 12, 10)
+    )
+    amendment = services.change_account(mandate, iban=other, on=dt.date(2025, 1, 20))
+    for table, column, pk, clear in (
+        ("payments_mandate", "iban", mandate.pk, other),
+        ("payments_mandateamendment", "previous_iban", amendment.pk, IBAN),
+        ("payments_mandateamendment", "new_iban", amendment.pk, other),
+    ):
+        stored = raw(table, column, pk)
+        assert stored.startswith("fernet:") and clear not in stored and clear[4:9] not in stored
+    assert services.mandate_account(Mandate.objects.get(pk=mandate.pk)).iban == other
+    assert MandateAmendment.objects.get(pk=amendment.pk).previous_iban == IBAN
+    assert Mandate.objects.get(pk=mandate.pk).iban_masked == "FR14 **** **** 2606"
+    # mutuelle rotate-keys re-encrypts them with the new key.
+    old = settings.MUTUELLE_FIELD_KEYS[0]
+    settings.MUTUELLE_FIELD_KEYS = [fields.new_key(), old]
+    out = io.StringIO()
+    call_command("rotate_field_keys", stdout=out)
+    for name in (
+        "Mandate.iban_stored",
+        "MandateAmendment.previous_iban",
+        "MandateAmendment.new_iban",
+    ):
+        assert f"payments.{name} : 1 valeur(s) rechiffrée(s)" in out.getvalue()
+    settings.MUTUELLE_FIELD_KEYS = settings.MUTUELLE_FIELD_KEYS[:1]
+    assert MandateAmendment.objects.get(pk=amendment.pk).new_iban == other
+
+
+def test_the_migration_encrypts_the_mandate_ibans_stored_in_clear(martin) -> None:
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+
+    from mutuelle.web.payments import services
+
+    migration = importlib.import_module(
+        "mutuelle.web.payments.migrations.0002_hardening_encrypted_ibans"
+    )
+    mandate = services.create_mandate(
+        martin, iban=IBAN, debtor_name="Claire Martin", signed_on=dt.date(2024, 12, 10)
+    )
+    with connection.cursor() as c:  # as written before this migration
+        c.execute("UPDATE payments_mandate SET iban = %s WHERE id = %s", [IBAN, mandate.pk])
+    migration.encrypt_existing(apps, None)
+    assert raw("payments_mandate", "iban", mandate.pk).startswith("fernet:")
+    assert services.mandate_account(mandate.__class__.objects.get(pk=mandate.pk)).iban == IBAN

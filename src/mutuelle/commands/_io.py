@@ -7,13 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mutuelle import inputs
+
 
 class InputError(Exception):
     """Input the command cannot process; printed as a clear message, exit status 2."""
 
 
 def read_json(path: str) -> Any:
-    """Decoded JSON from a file path, or ``-`` for stdin; :class:`InputError` otherwise."""
+    """Decoded JSON from a file path, or ``-`` for stdin; :class:`InputError` otherwise, also
+    for a document nested too deep or holding a date out of range (:mod:`mutuelle.inputs`)."""
     try:
         if path == "-":
             text = sys.stdin.read()
@@ -27,11 +30,13 @@ def read_json(path: str) -> Any:
     except OSError as exc:
         raise InputError(f"{path} : lecture impossible ({exc.strerror})") from None
     try:
-        return json.loads(text)
+        return inputs.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path} : JSON invalide ligne {exc.lineno}, colonne {exc.colno} ({exc.msg})"
         ) from None
+    except inputs.InputBoundsError as exc:
+        raise InputError(f"{path} : {exc}") from None
 
 
 def print_json(data: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Header, Router, Status
 
 from mutuelle.benefits import (
     InvalidClaim,
@@ -44,9 +44,10 @@ from mutuelle.web.api.schemas import (
 from mutuelle.web.public import services
 from mutuelle.web.public.forms import AdhesionRequestForm
 from mutuelle.web.public.models import CssOrientation, PermanencePlace, PlaceStatus
+from mutuelle.web.security import idempotency
 
 router = Router()
-REFUSED = {400: ErrorOut, 429: ErrorOut}
+REFUSED = {400: ErrorOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut}
 
 
 @router.get("/sante/", response=HealthOut, url_name="health", summary="État du service")
@@ -113,14 +114,27 @@ def api_reimburse(request: HttpRequest, payload: ClaimIn) -> dict[str, Any]:
 
 @router.post(
     "/adhesions/",
-    response={201: AdhesionOut, **REFUSED},
+    response={201: AdhesionOut, 422: ErrorOut, **REFUSED},
     url_name="adhesion",
     summary="Demande d'adhésion : crée une adhésion « à instruire » dans le back office",
     description="Mêmes règles que le formulaire du site (éligibilité, dates, cotisation, modes "
     "de paiement et justificatifs décidés par le cœur métier, IBAN vérifié). Tout ou rien : une "
-    "demande refusée ne crée rien. Les justificatifs se déposent sur le site ou en permanence.",
+    "demande refusée ne crée rien. Les justificatifs se déposent sur le site ou en permanence. "
+    "Avec l'en-tête Idempotency-Key (une valeur unique par demande, un UUID par exemple), "
+    "renvoyer la même demande — après une coupure réseau, un double envoi — ne crée rien de "
+    "plus et répond la demande déjà créée ; la même clé avec un autre contenu est refusée "
+    "(HTTP 422).",
 )
-def api_adhesion(request: HttpRequest, payload: AdhesionIn) -> Status[dict[str, Any]]:
+def api_adhesion(
+    request: HttpRequest,
+    payload: AdhesionIn,
+    idempotency_key: str | None = Header(
+        default=None,
+        alias="Idempotency-Key",
+        max_length=200,
+        description="clé unique de la demande : un renvoi avec la même clé ne crée rien de plus",
+    ),
+) -> Status[dict[str, Any]]:
     limit(request, "adhesion")
     offer = services.the_offer()
     form = AdhesionRequestForm(
@@ -133,7 +147,19 @@ def api_adhesion(request: HttpRequest, payload: AdhesionIn) -> Status[dict[str, 
         checked = services.check_request(offer, form.cleaned_data, members)
     except services.RequestRefused as exc:
         raise BadInput("demande refusée", exc.errors, code="refused") from None
-    a = services.submit_request(offer, form.cleaned_data, members, checked)
+    try:
+        a = services.submit_request(
+            offer, form.cleaned_data, members, checked, idempotency_key=idempotency_key or ""
+        )
+    except idempotency.KeyReused:
+        return Status(
+            422,
+            {
+                "error": "clé Idempotency-Key déjà utilisée pour une demande au contenu différent "
+                ": une nouvelle demande prend une nouvelle clé",
+                "code": "idempotency_key_reused",
+            },
+        )
     return Status(
         201,
         {
@@ -202,14 +228,6 @@ def _form_data(p: AdhesionIn) -> dict[str, Any]:
         data[f"child_{i}_birth"] = d(c.birth_date)
         data[f"child_{i}_situation"] = c.situation or ""
     return data
-
-
-class _Data(dict[str, Any]):
-    """Form data with list values for the checkbox group (QueryDict-like ``getlist``)."""
-
-    def getlist(self, key: str) -> list[Any]:
-        v = self.get(key, [])
-        return v if isinstance(v, list) else [v]
 
 
 class _Data(dict[str, Any]):

@@ -5,8 +5,10 @@ documentation at ``/api/docs`` (served from the app's static files, no CDN).
 Every public endpoint is rate-limited per client address (``mutuelle.web.public.ratelimit``)
 and validates its whole input: an input that cannot be processed gets HTTP 400
 ``{"error": "…", "code": "…"}`` in French (``fields`` beside it for the adhesion request), never
-a traceback; over the limit, HTTP 429 with ``Retry-After``. The typed schemas are
-:mod:`.schemas`, the errors :mod:`.errors`, the endpoints :mod:`.routers`.
+a traceback; a body that is not ``application/json`` 415, over 1 Mo 413, over the rate limit
+429 with ``Retry-After`` — all in the same shape, as the schema declares (:mod:`.middleware`
+rewrites Django's own 404 and 405 too). The typed schemas are :mod:`.schemas`, the errors and
+the bounded JSON parser :mod:`.errors`, the endpoints :mod:`.routers`.
 """
 
 from __future__ import annotations
@@ -27,9 +29,13 @@ api = NinjaAPI(
         "Montants en centimes d'euro (entiers), dates AAAA-MM-JJ. Chaque résultat porte son "
         "explication : la règle appliquée et sa source (article du règlement, ligne du texte). "
         "Limites : 60 calculs par minute et 10 demandes d'adhésion par heure et par adresse ; "
-        "au-delà, HTTP 429 et l'en-tête Retry-After."
+        "au-delà, HTTP 429 et l'en-tête Retry-After. Corps en JSON (Content-Type: "
+        "application/json, sinon HTTP 415), 1 Mo au plus (HTTP 413), 32 niveaux "
+        "d'imbrication au plus, dates entre 1900 et 2100. Chaque erreur : "
+        '{"error": "…", "code": "…"} en français.'
     ),
     urls_namespace="api",
+    parser=errors.JsonParser(),
 )
 errors.install(api)
 api.add_router("/", router)

@@ -2,7 +2,10 @@
 
 The IBAN of a mandate is stored in one field read and written only through
 :mod:`mutuelle.web.payments.services` (``mandate_account``, ``create_mandate``,
-``change_account``): the security issue will encrypt that column without touching callers.
+``change_account``), encrypted at rest like the adhesion's (issue 12:
+:class:`~mutuelle.web.security.fields.EncryptedTextField`, keys ``MUTUELLE_FIELD_KEYS``,
+``mutuelle rotate-keys``), and so are the previous and new IBAN of an amendment; the back office
+shows them masked (``iban_masked``).
 Money rows (files, transactions, returns) are written once by the services; the admin shows
 them read-only.
 """
@@ -14,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from mutuelle.sepa import FileKind, ReturnStage, SequenceType
+from mutuelle.web.security.fields import EncryptedTextField
 
 
 class MandateStatus(models.TextChoices):
@@ -34,8 +38,8 @@ class Mandate(models.Model):
     rum = models.CharField("référence unique de mandat (RUM)", max_length=35, unique=True)
     signed_on = models.DateField("signé le")
     debtor_name = models.CharField("titulaire du compte", max_length=70)
-    # Read through services.mandate_account() only (encrypted later by the security issue).
-    iban_stored = models.CharField("IBAN", max_length=34, db_column="iban")
+    # Read through services.mandate_account() only; encrypted at rest (issue 12).
+    iban_stored = EncryptedTextField("IBAN", db_column="iban")
     bic = models.CharField("BIC", max_length=11)
     creditor_ics = models.CharField("ICS du créancier", max_length=35)
     status = models.CharField(
@@ -89,9 +93,9 @@ class MandateAmendment(models.Model):
         Mandate, on_delete=models.PROTECT, related_name="amendments", verbose_name="mandat"
     )
     on = models.DateField("changement reçu le")
-    previous_iban = models.CharField("IBAN précédent", max_length=34)
+    previous_iban = EncryptedTextField("IBAN précédent")
     previous_bic = models.CharField("BIC précédent", max_length=11)
-    new_iban = models.CharField("nouvel IBAN", max_length=34)
+    new_iban = EncryptedTextField("nouvel IBAN")
     new_bic = models.CharField("nouveau BIC", max_length=11)
     new_bank = models.BooleanField("changement de banque (SMNDA)")
     reported_in = models.ForeignKey(

@@ -179,10 +179,36 @@ def check_request(offer: Offer, d: dict[str, Any], members: list[dict[str, Any]]
 
 
 def submit_request(
-    offer: Offer, d: dict[str, Any], members: list[dict[str, Any]], checked: Checked
+    offer: Offer,
+    d: dict[str, Any],
+    members: list[dict[str, Any]],
+    checked: Checked,
+    idempotency_key: str = "",
+    same_key_other_content: str = "refuse",
 ) -> Adhesion:
     """Write the request: persons, a *pending* adhesion, its formula, its dependants and the
-    history, all or nothing (one transaction; a failure rolls every row back)."""
+    history, all or nothing (one transaction; a failure rolls every row back).
+
+    With an ``idempotency_key`` (the form's hidden ``request_key``, the API's
+    ``Idempotency-Key`` header) a repeat of the same request — a double click, a client that
+    retries — files nothing new and returns the first adhesion
+    (:func:`mutuelle.web.security.idempotency.once`). The same key with another content raises
+    ``KeyReused`` (the API), or with ``same_key_other_content="new"`` files a new request (the
+    form: a visitor who went back and changed an answer means a new request)."""
+    if idempotency_key:
+        from mutuelle.web.security import idempotency
+
+        content = {k: v for k, v in d.items() if k != "request_key"}
+        adhesion, _ = idempotency.once(
+            "adhesion-request",
+            idempotency_key,
+            idempotency.fingerprint(content, members),
+            lambda: submit_request(offer, d, members, checked),
+            lambda a: str(a.pk),  # the number changes when staff validate the request
+            lambda pk: Adhesion.objects.get(pk=int(pk)),
+            same_key_other_content=same_key_other_content,
+        )
+        return adhesion
     today = timezone.localdate()
     m0 = members[0]
     for _ in range(3):

@@ -6,6 +6,7 @@ upload of a justificatif. The payment rules are the membership core's
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -77,6 +78,7 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
     member_birth = birth_field("Date de naissance")
     email = forms.EmailField(
         label="Adresse électronique",
+        max_length=254,  # the column's length (members.Person.email)
         required=False,
         error_messages={"invalid": "Cette adresse électronique n'est pas valide (nom@exemple.fr)."},
         help_text="Pour vous répondre. Une adresse électronique ou un téléphone au moins.",
@@ -117,8 +119,12 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
         label="Je suis inscrit-e dans un établissement d'enseignement supérieur",
         required=False,
     )
-    spouse_last_name = forms.CharField(label="Nom du ou de la conjoint-e", required=False)
-    spouse_first_name = forms.CharField(label="Prénom du ou de la conjoint-e", required=False)
+    spouse_last_name = forms.CharField(
+        label="Nom du ou de la conjoint-e", max_length=100, required=False
+    )
+    spouse_first_name = forms.CharField(
+        label="Prénom du ou de la conjoint-e", max_length=100, required=False
+    )
     spouse_birth = birth_field(
         "Date de naissance du ou de la conjoint-e",
         required=False,
@@ -174,6 +180,8 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
     children = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_CHILDREN
     )
+    # Issue 12: a double click or a resent form files one request (submit_request's key).
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(
         self,
@@ -206,6 +214,7 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
         self.fields["phone"].widget.input_type = "tel"
         if not self.is_bound:
             self.fields["start"].initial = default_start()
+            self.fields["request_key"].initial = uuid.uuid4().hex
 
     def clean_iban(self) -> str:
         return check_iban(self.cleaned_data.get("iban", ""))

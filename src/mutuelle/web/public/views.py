@@ -273,7 +273,14 @@ def join(request: HttpRequest) -> HttpResponse:
                         for msg in messages:
                             form.add_error(name or None, msg)
                 else:
-                    adhesion = services.submit_request(offer, d, members, checked)
+                    adhesion = services.submit_request(
+                        offer,
+                        d,
+                        members,
+                        checked,
+                        idempotency_key=d.get("request_key") or "",
+                        same_key_other_content="new",
+                    )
                     mine = request.session.get("requests", [])
                     request.session["requests"] = [*mine[-9:], adhesion.number]
                     request.session[f"request:{adhesion.number}"] = {

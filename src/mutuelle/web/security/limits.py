@@ -2,7 +2,8 @@
 
 * :class:`RequestSizeMiddleware`: a body announced larger than ``MUTUELLE_MAX_REQUEST_BYTES``
   (``Content-Length``) is refused at once with HTTP 413 — a French page, or
-  ``{"error": …}`` under ``/api/`` — without reading a byte of it.
+  ``{"error": …, "code": "too_large"}`` under ``/api/`` — without reading a byte of it. The API
+  takes no file: its bound is Django's in-memory one, ``DATA_UPLOAD_MAX_MEMORY_SIZE``.
 * :class:`BoundedUploadHandler`: while a multipart body streams in, a file that passes
   ``MUTUELLE_UPLOAD_MAX_BYTES`` is dropped at that chunk (a body sent without
   ``Content-Length`` cannot go round the first check), and so is every file after the
@@ -36,15 +37,22 @@ class RequestSizeMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        api = request.path.startswith("/api/")
         limit = settings.MUTUELLE_MAX_REQUEST_BYTES
+        if api:
+            limit = min(limit, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         if length > limit:
             message = (
                 f"Envoi trop volumineux ({_mb(length)}) : la limite est de {_mb(limit)} par "
                 "envoi. Envoyez un fichier plus léger (une photo de téléphone ou un PDF)."
             )
-            if request.path.startswith("/api/"):
+            if api:
+                message = (
+                    f"corps de la requête trop volumineux ({_mb(length)}) : la limite de l'API "
+                    f"est de {_mb(limit)} par requête"
+                )
                 response = HttpResponse(
-                    json.dumps({"error": message}, ensure_ascii=False),
+                    json.dumps({"error": message, "code": "too_large"}, ensure_ascii=False),
                     status=413,
                     content_type="application/json",
                 )

@@ -172,3 +172,27 @@ HISTORY_MODELS = (
     FormulaPeriodHistory,
     DocumentHistory,
 )
+
+
+class IdempotencyKey(models.Model):
+    """A request that must take effect once (issue 12, probe finding 4: a double click made two
+    adhesion requests): the first request with a key records here what it created; a repeat of
+    the same key answers that instead of creating again (:mod:`mutuelle.web.security.idempotency`).
+    The key is claimed in the same transaction as the write, so two simultaneous repeats cannot
+    both create."""
+
+    scope = models.CharField("usage", max_length=40)
+    key = models.CharField("clé", max_length=200)
+    fingerprint = models.CharField("empreinte du contenu (SHA-256)", max_length=64)
+    reference = models.CharField("créé", max_length=60, blank=True)
+    created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "clé d'idempotence"
+        verbose_name_plural = "clés d'idempotence"
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="one_use_per_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} → {self.reference or '…'}"

@@ -199,6 +199,13 @@ def delete_adhesions(ids: list[int]) -> dict[str, int]:
     for name, qs in owned.items():
         counts[name] = qs.delete()[0]
     counts["adhesions"] = Adhesion.objects.filter(id__in=ids).delete()[0]
+    # The idempotency keys of the online requests deleted go with them (a content hash and
+    # the internal id: a reuse of the key later would point at nothing).
+    from mutuelle.web.security.models import IdempotencyKey
+
+    IdempotencyKey.objects.filter(
+        scope="adhesion-request", reference__in=[str(i) for i in ids]
+    ).delete()
     still = Q(adhesions__isnull=False) | Q(affiliations__isnull=False) | Q(documents__isnull=False)
     orphans = list(
         Person.objects.filter(id__in=persons).exclude(still).values_list("id", flat=True)

@@ -60,11 +60,14 @@ def _why(exception: Exception | None) -> str:
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's refusals before any view (too big, too many fields or files, bad host): in
     French, JSON under ``/api/``."""
+    from django.core.exceptions import RequestDataTooBig
+
     why = _why(exception)
     if request.path.startswith("/api/"):
+        too_big = isinstance(exception, RequestDataTooBig)  # a body sent without its length
         return JsonResponse(
-            {"error": f"requête refusée : {why}"},
-            status=400,
+            {"error": f"requête refusée : {why}", "code": "too_large" if too_big else "input"},
+            status=413 if too_big else 400,
             json_dumps_params={"ensure_ascii": False},
         )
     html = loader.get_template("security/400.html").render({"why": why})

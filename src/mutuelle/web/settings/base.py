@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mutuelle.web.security.limits.RequestSizeMiddleware",
+    "mutuelle.web.api.middleware.ApiJsonMiddleware",  # issue 12: JSON only under /api/
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
