@@ -94,11 +94,12 @@ def every_url() -> list[str]:
     urls.add(reverse("admin:reporting_committee"))
     for key in ("2025-Q3", "2026"):
         urls.add(reverse("admin:reporting_preview", args=[key]))
-        urls.add(reverse("admin:reporting_preview_export", args=[key, "csv"]))
+        for fmt in ("csv", "pdf"):
+            urls.add(reverse("admin:reporting_preview_export", args=[key, fmt]))
     urls.add(f"/adherer/demande/{a.number}/")
     urls.add(f"/adherer/demande/{a.number}/recapitulatif.pdf")
     for pub in Publication.objects.all():
-        for name in ("ville:report", "ville:csv", "ville:xlsx"):
+        for name in ("ville:report", "ville:csv", "ville:xlsx", "ville:pdf"):
             urls.add(reverse(name, args=[pub.period]))
     return sorted(u for u in urls if "deconnexion" not in u and "logout" not in u)
 
@@ -122,11 +123,13 @@ def test_the_town_reaches_no_person_anywhere(client, population, town, staff) ->
         assert r.status_code < 500, url
         if url.endswith(".xlsx") and r.status_code == 200:
             body = xlsx_text(r.content)
+        if url.endswith(".pdf") and r.status_code == 200:
+            body = pdf_text(r.content)
         for s in secrets:
             assert s not in body, (url, s)
         if url.startswith("/ville/rapport/") and r.status_code == 200:
             seen_reports += 1
-    assert seen_reports >= 3 * 7  # every published period, as a page, CSV and XLSX
+    assert seen_reports >= 4 * 11  # every published period, as a page, CSV, XLSX and PDF
 
 
 def test_the_town_cannot_filter_or_ask_for_what_was_not_published(client, population, town) -> None:
@@ -246,3 +249,53 @@ def test_the_exports_carry_the_same_protected_figures(client, population, town) 
     members = report.section("members").tables[0]
     total = members.total[1][-1].value  # type: ignore[index]
     assert re.search(rf"\b{total}\b", text)
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_committee_pdf_is_the_protected_report_and_nobody_in_it(
+    client, population, town, tmp_path
+) -> None:
+    """The PDF the town downloads for the meeting: the ten indicators, the P/C, the commitments
+    (behind in red), the charts; the same secret marks as the report, no person."""
+    from mutuelle.documents import Figure, Paragraph, Table
+    from mutuelle.reporting.document import committee_document
+
+    client.force_login(town)
+    page = client.get("/ville/rapport/2025/")
+    assert 'href="/ville/rapport/2025.pdf"' in page.text
+    r = client.get("/ville/rapport/2025.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert 'filename="comite-de-pilotage-2025.pdf"' in r["Content-Disposition"]
+    (tmp_path / "r.pdf").write_bytes(r.content)
+    text = pdf_text(r.content)
+    flat = " ".join(text.split())
+    for s in personal_strings():
+        assert s not in text, s
+    report = services.published("2025")
+    for s in report.sections:
+        if s.number:
+            assert f"{s.number}. {s.title}"[:40] in flat, s.title
+    assert "Rapport P/C" in flat and "Engagements" in flat
+    assert "moins de 11 personnes" in flat
+    # The document holds exactly the report's cells: a suppressed figure is the mark, never
+    # its value.
+    doc = committee_document(report, dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
+    blocks = [b for s in doc.sections for b in s.blocks]
+    marks = sum(
+        1 for b in blocks if isinstance(b, Table) for row in b.rows for c in row[1:] if c == "s"
+    )
+    hidden = sum(t.suppressed for s in report.sections for t in s.tables)
+    assert marks == hidden > 0
+    assert any(isinstance(b, Figure) for b in blocks)  # the charts, inline SVG
+    behind = [c for c in report.section("outreach").checks if c["state"] == "behind"]
+    alerts = [b for b in blocks if isinstance(b, Paragraph) and b.style == "alert"]
+    assert len(alerts) == len(behind)
+    # Asked again, the same kept file (documents app: one record per content).
+    assert client.get("/ville/rapport/2025.pdf").content == r.content
+    # Not published, no PDF either.
+    assert client.get("/ville/rapport/2026-Q4.pdf").status_code == 404

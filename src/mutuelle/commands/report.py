@@ -1,4 +1,4 @@
-"""``mutuelle report --period 2025-Q1 [--json] [--csv FILE] [--xlsx FILE] [--publish]``: the
+"""``mutuelle report --period 2025-Q1 [--json] [--csv F] [--xlsx F] [--pdf F] [--publish]``: the
 steering committee's report of a closed period, as the town reads it (every small figure
 suppressed with its complement): the published one when it exists, else a preview computed from
 the database; ``--publish`` freezes it for the town."""
@@ -29,6 +29,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="le rapport en JSON")
     p.add_argument("--csv", metavar="FICHIER", help="écrire l'export CSV (« ; », UTF-8)")
     p.add_argument("--xlsx", metavar="FICHIER", help="écrire l'export XLSX")
+    p.add_argument("--pdf", metavar="FICHIER", help="écrire le rapport PDF pour la réunion")
     p.add_argument(
         "--publish", action="store_true", help="publier le rapport pour la Ville (définitif)"
     )
@@ -58,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         with open(args.xlsx, "wb") as fh:
             exports.to_xlsx(report, fh)
         print(f"export XLSX : {args.xlsx}", file=sys.stderr)
+    if args.pdf:
+        Path(args.pdf).write_bytes(services.report_pdf(report))
+        print(f"rapport PDF : {args.pdf}", file=sys.stderr)
     if args.json:
         print_json(report.as_dict())
         return 0

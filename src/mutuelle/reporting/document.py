@@ -1,0 +1,191 @@
+"""The committee's report as a printable document (pure core: no Django, no I/O).
+
+:func:`committee_document` turns the protected :class:`~mutuelle.reporting.report.Report` — the
+very object the town's pages and the CSV/XLSX exports read — into a
+:class:`mutuelle.documents.Document`, which the documents app renders to PDF (WeasyPrint). The
+document shows only what the report shows: a suppressed figure is the secret mark, never its
+value; it carries no name, number or date of any person. The ten indicators of art. 5 in
+their order, then the P/C with every term and its source and the revision table's answer beside
+the 2026 freeze, then the outreach commitments of art. 4 (what is behind, in red), each table's
+chart as inline SVG.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+
+from mutuelle.documents import (
+    Block,
+    Document,
+    Field,
+    Figure,
+    KeyValues,
+    Paragraph,
+    Section,
+    Table,
+    Text,
+)
+from mutuelle.membership.bulletin import MUTUAL, TOWN
+from mutuelle.reporting.disclosure import SECRET_TEXT
+from mutuelle.reporting.report import Report, SectionOut, TableOut
+
+# The convention's parties (convention art. 1), printed as the letterhead (as on the bulletin).
+BRANDS = (MUTUAL, TOWN)
+
+_DESC = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
+
+
+def _alt(t: TableOut) -> str:
+    """The chart's words: its SVG description (every value, the secret mark for a hidden one)."""
+    found = _DESC.search(t.chart_svg)
+    said = unescape(found.group(1)) if found else ""
+    return f"{t.title} : {said}" if said else t.title
+
+
+def _table(t: TableOut) -> tuple[Block, ...]:
+    lines = [*t.rows, *((t.total,) if t.total else ())]
+    numeric = tuple(
+        i + 1
+        for i in range(len(t.columns))
+        if any(cells[i].numeric or cells[i].suppressed for _, cells in lines)
+    )
+    rows = tuple((label, *(c.text for c in cells)) for label, cells in lines)
+    if not rows:
+        rows = (("Aucune donnée sur la période.", *("" for _ in t.columns)),)
+    blocks: list[Block] = []
+    if t.chart_svg:
+        # The page's chart spans its column; on paper, a little over half the width keeps its
+        # text at the size of the body's.
+        svg = t.chart_svg.replace('width="100%"', 'width="55%"', 1)
+        blocks.append(
+            Figure(
+                svg,
+                f"{t.title} — les mêmes chiffres sont dans le tableau ; « s » : secret.",
+                _alt(t),
+            )
+        )
+    blocks.append(Table((t.row_header, *t.columns), rows, numeric, t.title))
+    if t.suppressed:
+        blocks.append(
+            Paragraph.of(
+                f"{t.suppressed} case(s) masquée(s) dans ce tableau (« s ») : moins de 11 "
+                "personnes, ou complément d'une case masquée.",
+                style="small",
+            )
+        )
+    if t.note:
+        blocks.append(Paragraph.of(t.note, style="small"))
+    return tuple(blocks)
+
+
+def _checks(s: SectionOut) -> tuple[Block, ...]:
+    if not s.checks:
+        return ()
+    rows = tuple(
+        (
+            str(c["commitment"]),
+            str(c["done"]),
+            "EN RETARD" if c["state"] == "behind" else str(c["state_label"]),
+        )
+        for c in s.checks
+    )
+    blocks: list[Block] = [
+        Table(
+            ("Engagement", "Réalisé", "État"),
+            rows,
+            caption="Engagements de la convention",
+            widths=(50, 35, 15),
+        )
+    ]
+    behind = [c for c in s.checks if c["state"] == "behind"]
+    for c in behind:
+        blocks.append(
+            Paragraph.of(
+                Text("En retard : ", strong=True),
+                f"{c['commitment']} — réalisé : {c['done']} ({c['source']})",
+                style="alert",
+            )
+        )
+    return tuple(blocks)
+
+
+def _section(s: SectionOut) -> Section:
+    title = f"{s.number}. {s.title}" if s.number else s.title
+    blocks: list[Block] = [Paragraph.of(f"Source : {s.source}", style="small")]
+    if s.unavailable:
+        text = s.unavailable[:1].upper() + s.unavailable[1:]
+        blocks.append(Paragraph.of(Text(text.rstrip(".") + ".", strong=True), style="box"))
+    for t in s.tables:
+        blocks.extend(_table(t))
+        if t.source and t.source != s.source:
+            blocks.append(Paragraph.of(f"Source : {t.source}", style="small"))
+    for heading, items in s.lists:
+        if items:
+            blocks.append(Table((heading,), tuple((i,) for i in items)))
+        else:
+            blocks.append(Paragraph.of(Text(heading, strong=True), " : aucun sur la période."))
+    blocks.extend(_checks(s))
+    for n in s.notes:
+        blocks.append(Paragraph.of(n))
+    return Section(title, tuple(blocks))
+
+
+def _order(report: Report) -> list[SectionOut]:
+    """The ten indicators in their order, then the P/C and revision, then the commitments."""
+    numbered = sorted((s for s in report.sections if s.number), key=lambda s: s.number or 0)
+    rest = [s for s in report.sections if not s.number]
+    rank = {"pc": 0, "outreach": 1}
+    return [*numbered, *sorted(rest, key=lambda s: rank.get(s.id, 2))]
+
+
+def committee_document(report: Report, issued_at: dt.datetime) -> Document:
+    """The committee's report for one period, as a document (``issued_at``: aware)."""
+    state = (
+        f"Rapport publié à la Ville le {report.published_on:%d/%m/%Y}."
+        if report.published_on
+        else "Aperçu : ce rapport n'est pas encore publié à la Ville."
+    )
+    behind = sum(s.behind for s in report.sections)
+    unavailable = [s.title for s in report.sections if s.unavailable]
+    summary = [
+        Field(
+            "Période",
+            f"{report.period_label} (du {report.start:%d/%m/%Y} au {report.end:%d/%m/%Y})",
+        ),
+        Field("Offre", report.offer),
+        Field("État", state),
+        Field("Secret statistique", SECRET_TEXT),
+        Field(
+            "Engagements en retard",
+            f"{behind}" if behind else "aucun",
+            strong=bool(behind),
+        ),
+    ]
+    if unavailable:
+        summary.append(Field("Pas encore disponible", " ; ".join(unavailable)))
+    intro = (
+        Paragraph.of(
+            "Rapport de la Mutuelle au comité de pilotage de la convention (art. 5) : des "
+            "chiffres agrégés seulement. Aucune donnée individuelle n'y figure ; toute case de "
+            "moins de 11 personnes est masquée, ainsi que la case qui permettrait de la "
+            "recalculer.",
+        ),
+        *(Paragraph.of(n, style="box") for n in report.notes),
+    )
+    sections = (
+        Section("Résumé", (KeyValues(tuple(summary)),)),
+        *(_section(s) for s in _order(report)),
+    )
+    return Document(
+        title=report.title,
+        reference=f"Comité de pilotage — {report.period_label}",
+        issued_at=issued_at,
+        brands=BRANDS,
+        intro=intro,
+        sections=sections,
+        sources=tuple(dict.fromkeys(s.source for s in report.sections if s.source)),
+        footer=tuple(report.left),
+        meta={"period": report.period_key, "offer": report.offer},
+    )
