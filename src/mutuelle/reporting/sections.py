@@ -141,11 +141,15 @@ def draft(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts, today: dt
     )
     if isinstance(facts.money, Unavailable):
         s.append(Section("spending", 5, title[5], src[5], unavailable=facts.money.message))
+    elif missing := facts.money.missing(benefits_only=True):
+        s.append(Section("spending", 5, title[5], src[5], unavailable=missing))
     elif p.key in lay.care:
         care = table(lay.care[p.key], row_header="Catégorie de soins", chart="rows")
         s.append(Section("spending", 5, title[5], src[5], (care,)))
     else:
-        s.append(Section("spending", 5, title[5], src[5], unavailable="aucune prestation"))
+        s.append(
+            Section("spending", 5, title[5], src[5], unavailable="aucune prestation sur la période")
+        )
     themes = tuple(
         t.title
         + (f" — besoin repéré : {t.need}" if t.need else "")
@@ -409,6 +413,8 @@ def pc_section(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts) -> S
         return Section(
             "pc", None, title, definition, lists=(rule,), unavailable=facts.money.message
         )
+    if missing := facts.money.missing():
+        return Section("pc", None, title, definition, lists=(rule,), unavailable=missing)
     try:
         rep = pc_report(facts.money.lines, facts.loadings, p, sources)
     except PcUnavailable as exc:
