@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.admin.sites import site
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.reporting.oracle import leaks
 from tests.web.conftest import login
@@ -35,14 +35,15 @@ def population(db) -> None:
 
 @pytest.fixture
 def town(django_user_model) -> Any:
+    """A town account in the project's own ``ville`` role (mutuelle.web.security.roles)."""
+    from mutuelle.web.security import roles
+
+    roles.sync_roles()
     user = django_user_model.objects.create_user(
         "sante.publique", password="mot-de-passe-ville-2025"
     )
-    group, _ = Group.objects.get_or_create(name="ville")
-    group.permissions.add(
-        Permission.objects.get(codename="view_town_aggregates", content_type__app_label="reporting")
-    )
-    user.groups.add(group)
+    user.groups.add(Group.objects.get(name=roles.group_name("ville")))
+    assert user.has_perm("reporting.view_town_aggregates") and not user.is_staff
     return user
 
 
@@ -62,9 +63,33 @@ def personal_strings() -> list[str]:
     return out
 
 
+def parameter_values() -> dict[str, list[str]]:
+    """Real values for the parameters of any address (so a route another domain adds with an
+    id, a number or a period is tried too): the first person, adhesion and complaint."""
+    a = Adhesion.objects.order_by("pk").first()
+    c = Complaint.objects.order_by("pk").first()
+    assert a is not None and c is not None
+    ints = [str(a.pk), str(a.member_id), str(c.pk)]
+    strs = [a.number, c.number, "2025", "2025-Q3", "csv", "pdf"]
+    return {"int": ints, "str": strs, "slug": strs, "path": strs, "period": ["2025-Q3", "2026"]}
+
+
+def fill(route: str, values: dict[str, list[str]]) -> list[str]:
+    """Every address of a Django route with its ``<conv:name>`` parameters replaced by each
+    real value of the converter (regex routes are left to the admin's own list below)."""
+    parts = re.split(r"<(?:\w+:)?\w+>", route)
+    convs = re.findall(r"<(?:(\w+):)?\w+>", route)
+    out = [parts[0]]
+    for conv, tail in zip(convs, parts[1:], strict=True):
+        out = [u + v + tail for u in out for v in values.get(conv or "str", values["str"])]
+    return out
+
+
 def every_url() -> list[str]:
-    """Every GET address of the site, with real objects for the admin's (one of each model)."""
+    """Every GET address of the site, with real objects for the admin's (one of each model) and
+    real values for parameterised routes (people's ids and numbers, periods)."""
     urls = set()
+    values = parameter_values()
 
     def walk(patterns: list[Any], prefix: str = "") -> None:
         for p in patterns:
@@ -72,10 +97,13 @@ def every_url() -> list[str]:
                 walk(p.url_patterns, prefix + str(p.pattern))
             elif isinstance(p, URLPattern):
                 route = prefix + str(p.pattern)
-                if "<" not in route and "(?P" not in route and "^" not in route:
-                    urls.add("/" + route.replace("\\", ""))
+                if "(?P" in route or "^" in route:
+                    continue
+                for url in fill(route, values):
+                    urls.add("/" + url.replace("\\", ""))
 
     walk(get_resolver().url_patterns)
+    urls.update({"/admin/", "/api/adhesions/", "/api/membres/", "/gestion/members/person/"})
     for model in site._registry:
         opts = model._meta
         urls.add(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
@@ -123,7 +151,7 @@ def test_the_town_reaches_no_person_anywhere(client, population, town, staff) ->
         assert r.status_code < 500, url
         if url.endswith(".xlsx") and r.status_code == 200:
             body = xlsx_text(r.content)
-        if url.endswith(".pdf") and r.status_code == 200:
+        if r.get("Content-Type", "").startswith("application/pdf") and r.status_code == 200:
             body = pdf_text(r.content)
         for s in secrets:
             assert s not in body, (url, s)
@@ -183,6 +211,10 @@ def test_a_published_report_never_changes_and_late_entries_do_not_leak(
     """Q3 2025 was published; two adhesions effective in Q3 are recorded afterwards. The town's
     Q3 stays as published; nothing it now gets gives away those two."""
     before = services.published("2025-Q3").as_dict()
+    client.force_login(town)
+    exports_before = {
+        fmt: client.get(f"/ville/rapport/2025-Q3.{fmt}").content for fmt in ("csv", "xlsx", "pdf")
+    }
     for i in range(2):
         member = Person.objects.create(
             last_name="Tardif", first_name=f"Léa{i}", birth_date=dt.date(1980, 1, 1)
@@ -197,6 +229,11 @@ def test_a_published_report_never_changes_and_late_entries_do_not_leak(
             start=dt.date(2025, 9, 1),
         )
     assert services.published("2025-Q3").as_dict() == before
+    # Downloaded again, the exports are the same: nothing to difference.
+    after = {fmt: client.get(f"/ville/rapport/2025-Q3.{fmt}").content for fmt in ("csv", "pdf")}
+    assert after["csv"] == exports_before["csv"] and after["pdf"] == exports_before["pdf"]
+    xlsx_after = client.get("/ville/rapport/2025-Q3.xlsx").content
+    assert xlsx_text(xlsx_after) == xlsx_text(exports_before["xlsx"])
     computed = services.compute_all(TODAY)
     hidden = [k for k, s in computed.protection.status.items() if s.value == "hidden"]
     assert any(k[1] == "2025-09-30" for k in hidden)  # the corrected stock is not shown again
@@ -299,3 +336,19 @@ def test_the_committee_pdf_is_the_protected_report_and_nobody_in_it(
     assert client.get("/ville/rapport/2025.pdf").content == r.content
     # Not published, no PDF either.
     assert client.get("/ville/rapport/2026-Q4.pdf").status_code == 404
+
+
+def test_the_towns_health_officer_logs_in_and_finds_the_meeting_papers(client, population) -> None:
+    """The demonstration's town account, as a new user: its login page, the latest report, the
+    papers for the meeting; a wrong password is answered in French."""
+    from mutuelle.web.reporting.demo import TOWN_PASSWORD, TOWN_USER
+
+    r = client.post("/ville/connexion/", {"username": TOWN_USER, "password": "pas-le-bon"})
+    assert r.status_code == 200 and "mot de passe" in r.text.lower()
+    r = client.post(
+        "/ville/connexion/", {"username": TOWN_USER, "password": TOWN_PASSWORD}, follow=True
+    )
+    assert r.status_code == 200 and "Rapports au comité de pilotage" in r.text
+    latest = services.publications()[0]
+    assert f'href="/ville/rapport/{latest.period}.pdf"' in r.text
+    assert client.get(f"/ville/rapport/{latest.period}.pdf").content.startswith(b"%PDF")

@@ -27,6 +27,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class Login(auth_views.LoginView):
     template_name = "reporting/login.html"
     redirect_authenticated_user = True
+    # Without ?next=, the town's own dashboard (not Django's default /accounts/profile/).
+    next_page = reverse_lazy("ville:dashboard")
     extra_context = {"title": "Connexion — comité de pilotage"}
 
 
