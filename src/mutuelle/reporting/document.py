@@ -30,11 +30,28 @@ from mutuelle.documents import (
 from mutuelle.membership.bulletin import MUTUAL, TOWN
 from mutuelle.reporting.disclosure import SECRET_TEXT
 from mutuelle.reporting.report import Report, SectionOut, TableOut
+from mutuelle.reporting.sections import ANSWER, LAW
 
 # The convention's parties (convention art. 1), printed as the letterhead (as on the bulletin).
 BRANDS = (MUTUAL, TOWN)
 
 _DESC = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
+# Staff references a committee does not read: a seed file's name and line, a reference file's
+# path, the interpretations file's path (the « Sources » at the end keep them whole).
+_SEED_LINE = re.compile(r" \(\d{3}_[0-9a-f]+\.txt l\. \d+\)")
+_REFERENCE = re.compile(r" ; \.\./shared/reference/[\w.-]+ §\d+")
+_READINGS = "lecture docs/interpretations.md "
+
+
+def readable(text: str) -> str:
+    """A source as a committee reads it: « Convention art. 5, 2e indicateur »."""
+    text = _REFERENCE.sub("", _SEED_LINE.sub("", text))
+    return text.replace(_READINGS, "lecture ")
+
+
+def _cell(text: str) -> str:
+    """A figure that never breaks before its unit (« 110,00 % » stays on one line)."""
+    return text.replace(" %", "\u00a0%").replace(" €", "\u00a0€")
 
 
 def _alt(t: TableOut) -> str:
@@ -51,7 +68,7 @@ def _table(t: TableOut) -> tuple[Block, ...]:
         for i in range(len(t.columns))
         if any(cells[i].numeric or cells[i].suppressed for _, cells in lines)
     )
-    rows = tuple((label, *(c.text for c in cells)) for label, cells in lines)
+    rows = tuple((label, *(_cell(c.text) for c in cells)) for label, cells in lines)
     if not rows:
         rows = (("Aucune donnée sur la période.", *("" for _ in t.columns)),)
     blocks: list[Block] = []
@@ -76,7 +93,7 @@ def _table(t: TableOut) -> tuple[Block, ...]:
             )
         )
     if t.note:
-        blocks.append(Paragraph.of(t.note, style="small"))
+        blocks.append(Paragraph.of(readable(t.note), style="small"))
     return tuple(blocks)
 
 
@@ -104,7 +121,7 @@ def _checks(s: SectionOut) -> tuple[Block, ...]:
         blocks.append(
             Paragraph.of(
                 Text("En retard : ", strong=True),
-                f"{c['commitment']} — réalisé : {c['done']} ({c['source']})",
+                f"{c['commitment']} — réalisé : {c['done']} ({readable(str(c['source']))})",
                 style="alert",
             )
         )
@@ -113,22 +130,32 @@ def _checks(s: SectionOut) -> tuple[Block, ...]:
 
 def _section(s: SectionOut) -> Section:
     title = f"{s.number}. {s.title}" if s.number else s.title
-    blocks: list[Block] = [Paragraph.of(f"Source : {s.source}", style="small")]
+    blocks: list[Block] = [Paragraph.of(f"Source : {readable(s.source)}", style="small")]
     if s.unavailable:
         text = s.unavailable[:1].upper() + s.unavailable[1:]
         blocks.append(Paragraph.of(Text(text.rstrip(".") + ".", strong=True), style="box"))
     for t in s.tables:
         blocks.extend(_table(t))
         if t.source and t.source != s.source:
-            blocks.append(Paragraph.of(f"Source : {t.source}", style="small"))
+            blocks.append(Paragraph.of(f"Source : {readable(t.source)}", style="small"))
     for heading, items in s.lists:
         if items:
-            blocks.append(Table((heading,), tuple((i,) for i in items)))
+            blocks.append(Table((heading,), tuple((readable(i),) for i in items)))
         else:
             blocks.append(Paragraph.of(Text(heading, strong=True), " : aucun sur la période."))
     blocks.extend(_checks(s))
+    # The revision rule's answer and, beside it, the law (the 2026 freeze), as one box.
+    side = [
+        Field(n.split(":", 1)[0], readable(n.split(":", 1)[1].strip()), n.startswith(ANSWER))
+        for n in s.notes
+        if n.startswith((ANSWER, LAW))
+    ]
     for n in s.notes:
-        blocks.append(Paragraph.of(n))
+        if not n.startswith((ANSWER, LAW)):
+            blocks.append(Paragraph.of(readable(n)))
+    if side:
+        blocks.append(Paragraph.of(Text("La révision des tarifs", strong=True)))
+        blocks.append(KeyValues(tuple(side)))
     return Section(title, tuple(blocks))
 
 
@@ -172,7 +199,7 @@ def committee_document(report: Report, issued_at: dt.datetime) -> Document:
             "moins de 11 personnes est masquée, ainsi que la case qui permettrait de la "
             "recalculer.",
         ),
-        *(Paragraph.of(n, style="box") for n in report.notes),
+        *(Paragraph.of(readable(n), style="box") for n in report.notes),
     )
     sections = (
         Section("Résumé", (KeyValues(tuple(summary)),)),

@@ -397,6 +397,12 @@ def _revision_list(rules: SteeringRules) -> tuple[str, tuple[str, ...]]:
     )
 
 
+# How the P/C notes begin that give the revision rule's answer and the law beside it (the PDF
+# sets them side by side).
+ANSWER = "Réponse de la convention :"
+LAW = "À côté, la loi :"
+
+
 def pc_section(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts) -> Section:
     cite = rules.citation
     sources = {
@@ -447,11 +453,9 @@ def pc_section(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts) -> S
     notes = [*rep.notes, *(f"{st.rule} — {st.source}" for st in rep.offer.steps)]
     if p.kind is PeriodKind.YEAR and rep.offer.ratio is not None:
         ans = revision_rule(rules.revision, cite, rep.offer.ratio, p.year)
-        notes.append(f"Réponse de la convention : {ans.convention} ({ans.source})")
+        notes.append(f"{ANSWER} {ans.convention} ({ans.source})")
         if ans.freeze is not None:
-            notes.append(
-                f"À côté, la loi : « {ans.freeze.text} » ({ans.freeze.source}). {ans.freeze.note}"
-            )
+            notes.append(f"{LAW} « {ans.freeze.text} » ({ans.freeze.source}). {ans.freeze.note}")
         if ans.outcome is Outcome.BEYOND_TABLE:
             notes.append("Aucun plafond n'est calculé : le texte n'en donne pas (G-66).")
     elif rep.offer.ratio is not None:
