@@ -196,3 +196,49 @@ def test_billing_without_claims_gives_no_ratio_but_says_why(population) -> None:
     assert report.section("pc").unavailable == UNAVAILABLE_CLAIMS
     assert report.section("spending").unavailable == UNAVAILABLE_CLAIMS
     assert not report.section("pc").tables
+
+
+def test_the_lfss_2026_contribution_is_a_tax_not_income(population) -> None:
+    """Q1 2026: 30 000 € HT called with the TSA (13,27 % = 3 981 €) and the LFSS 2026 art. 13
+    contribution (2,05 % = 615 €): only the 30 000 € HT enter the P/C; the taxes are shown."""
+    post(
+        Entry(
+            "test-call-2026-q1",
+            EntryKind.contribution_call,
+            D(2026, 1, 1),
+            D(2026, 1, 1),
+            D(2026, 3, 31),
+            (
+                Posting(acc(AccountKind.member_contributions, population[0]), 3_459_600),
+                Posting(acc(AccountKind.contributions), -3_000_000, RANGE, FORMULA),
+                Posting(acc(AccountKind.tax_tsa), -398_100, RANGE, FORMULA),
+                Posting(acc(AccountKind.tax_lfss_2026), -61_500, RANGE, FORMULA),
+            ),
+            "Règlement particuliers (cotisations) ; LFSS 2026 art. 13",
+            "appel du 1er trimestre 2026 (test)",
+        )
+    )
+    post(
+        Entry(
+            "test-benefit-2026",
+            EntryKind.benefit_settled,
+            D(2026, 2, 2),
+            D(2026, 2, 2),
+            D(2026, 2, 2),
+            (
+                Posting(acc(AccountKind.benefits), 2_640_000, RANGE, FORMULA, "optique"),
+                Posting(acc(AccountKind.benefits_payable, population[1]), -2_640_000),
+            ),
+            "Tableau de garanties (optique)",
+            "prestation (test)",
+        )
+    )
+    loadings(1200)
+    _, section, offer = pc_table("2026-Q1")
+    # 26 400 / (30 000 − 12 % = 26 400) = 100,00 %
+    assert flat(offer["cotisations HT"]) == "30 000,00 €"
+    assert flat(offer["chargements"]) == "3 600,00 €"
+    assert flat(offer["prestations"]) == "26 400,00 €"
+    assert offer["P/C"] == "100,00 %"
+    notes = flat(" ".join(section.notes))
+    assert "TSA 3 981,00 €, LFSS 2026 615,00 €" in notes
