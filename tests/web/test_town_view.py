@@ -17,7 +17,7 @@ from tests.reporting.oracle import leaks
 from tests.web.conftest import login
 
 from mutuelle.offers import load_offer
-from mutuelle.reporting.disclosure import SECRET_MARK
+from mutuelle.reporting.disclosure import SECRET_MARK, THRESHOLD
 from mutuelle.web.members import demo
 from mutuelle.web.members.models import Adhesion, Person
 from mutuelle.web.reporting import services
@@ -352,3 +352,46 @@ def test_the_towns_health_officer_logs_in_and_finds_the_meeting_papers(client, p
     latest = services.publications()[0]
     assert f'href="/ville/rapport/{latest.period}.pdf"' in r.text
     assert client.get(f"/ville/rapport/{latest.period}.pdf").content.startswith(b"%PDF")
+
+
+def test_no_suppressed_figure_comes_out_of_differencing_two_exports(client, population, town):
+    """The town's CSV exports side by side: a semester is its two quarters, the year its two
+    semesters. Wherever the same count of the same table is in the three exports and one of
+    them is `s`, the difference of the two others (what the town can compute) is never about
+    1 to 10 people: a hidden figure recovered so is one that was hidden only as a complement."""
+    client.force_login(town)
+
+    def figures(period: str) -> dict[tuple[str, ...], tuple[str, str]]:
+        text = client.get(f"/ville/rapport/{period}.csv").content.decode("utf-8-sig")
+        out = {}
+        for line in [x.split(";") for x in text.splitlines()[1:]]:
+            if len(line) > 7 and line[5] and not line[7].endswith(("€", "%")):
+                out[(line[1], line[3], line[4], line[5])] = (line[6], line[7])
+        return out
+
+    compared = recovered = 0
+    for whole, a, b in (
+        ("2025-S1", "2025-Q1", "2025-Q2"),
+        ("2025-S2", "2025-Q3", "2025-Q4"),
+        ("2025", "2025-S1", "2025-S2"),
+        ("2026-S1", "2026-Q1", "2026-Q2"),
+    ):
+        w, x, y = figures(whole), figures(a), figures(b)
+        for key in w.keys() & x.keys() & y.keys():
+            texts = [w[key][1], x[key][1], y[key][1]]
+            if not all(t == SECRET_MARK or t.replace("\u202f", "").isdigit() for t in texts):
+                continue  # a date or a text, not a count
+            compared += 1
+            if texts.count(SECRET_MARK) != 1:
+                continue
+            # Exactly one is hidden (its value is empty in the CSV): what the others give.
+            vw, vx, vy = (int(v or 0) for v in (w[key][0], x[key][0], y[key][0]))
+            if texts[0] == SECRET_MARK:
+                got = vx + vy
+            elif texts[1] == SECRET_MARK:
+                got = vw - vy
+            else:
+                got = vw - vx
+            recovered += 1
+            assert got == 0 or got >= THRESHOLD, (whole, a, b, key, got)
+    assert compared > 100 and recovered > 0
