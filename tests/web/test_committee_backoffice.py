@@ -223,6 +223,10 @@ def test_the_report_command(db, martin, tmp_path, capsys) -> None:
     assert "publié le" in text and "Nombre d'adhérent-es" in text
     assert main(["report", "--period", "2031-Q1", "--json"]) == 2
     assert "n'est pas terminé" in json.loads(capsys.readouterr().out)["error"]
+    missing = str(tmp_path / "absent" / "r.pdf")
+    assert main(["report", "--period", "2025-Q2", "--pdf", missing, "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error == f"rapport PDF : impossible d'écrire {missing} (dossier introuvable)"
 
 
 def test_without_the_journal_the_money_figures_say_they_do_not_exist_yet(db) -> None:
