@@ -185,6 +185,30 @@ def test_a_quarter_takes_its_share_of_money_spanning_the_year(population) -> Non
     (table,) = spending.tables
     assert [label for label, _ in table.rows] == ["Hospitalisation"]
     assert flat(table.rows[0][1][-1].text) == "95 000,00 €"
+    assert not spending.notes
+    # A benefit paid to a professional (tiers payant): no household in the journal. It counts
+    # in the P/C, not in the table, and the section says so (without an amount).
+    post(
+        Entry(
+            "test-benefit-tiers-payant",
+            EntryKind.benefit_settled,
+            D(2025, 11, 3),
+            D(2025, 11, 3),
+            D(2025, 11, 3),
+            (
+                Posting(acc(AccountKind.benefits), 12_345, RANGE, FORMULA, "pharmacie"),
+                Posting(Account(AccountKind.benefits_payable, party="PHARMA-01"), -12_345),
+            ),
+            "Tableau de garanties (tiers payant)",
+            "prestation en tiers payant (test)",
+        )
+    )
+    report = services.preview("2025", services.compute_all(TODAY))
+    (table,) = report.section("spending").tables
+    assert flat(table.rows[0][1][-1].text) == "95 000,00 €"
+    assert "tiers payant" in report.section("spending").notes[0]
+    _, _, offer = pc_table("2025")
+    assert offer["prestations"] == format_euros(9_512_345)
 
 
 def test_billing_without_claims_gives_no_ratio_but_says_why(population) -> None:

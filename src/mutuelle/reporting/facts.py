@@ -72,6 +72,9 @@ class MoneyFacts:
     lines: Sequence[MoneyLine] = ()
     care: Sequence[CareLine] = ()
     care_labels: Mapping[str, str] = field(default_factory=dict)
+    # Some benefits settled have no household in the journal (paid to a professional, tiers
+    # payant): in the P/C, not in the spending by care category (docs I-221).
+    care_unattributed: bool = False
 
     def missing(self, *, benefits_only: bool = False) -> str:
         """Why the money figures cannot be shown yet, or ``""``: billing and claims post to the

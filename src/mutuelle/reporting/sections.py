@@ -145,7 +145,8 @@ def draft(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts, today: dt
         s.append(Section("spending", 5, title[5], src[5], unavailable=missing))
     elif p.key in lay.care:
         care = table(lay.care[p.key], row_header="Catégorie de soins", chart="rows")
-        s.append(Section("spending", 5, title[5], src[5], (care,)))
+        notes = (UNATTRIBUTED_CARE,) if facts.money.care_unattributed else ()
+        s.append(Section("spending", 5, title[5], src[5], (care,), notes=notes))
     else:
         s.append(
             Section("spending", 5, title[5], src[5], unavailable="aucune prestation sur la période")
@@ -396,6 +397,13 @@ def _revision_list(rules: SteeringRules) -> tuple[str, tuple[str, ...]]:
         ),
     )
 
+
+# Said without an amount: an amount about households nobody can count could be about one.
+UNATTRIBUTED_CARE = (
+    "Des prestations réglées directement à des professionnels de santé (tiers payant) ne sont "
+    "rattachées à aucun foyer dans le journal : elles comptent dans le P/C, pas dans ce tableau "
+    "— lecture docs/interpretations.md I-221."
+)
 
 # How the P/C notes begin that give the revision rule's answer and the law beside it (the PDF
 # sets them side by side).
