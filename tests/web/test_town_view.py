@@ -332,8 +332,15 @@ def test_the_committee_pdf_is_the_protected_report_and_nobody_in_it(
     behind = [c for c in report.section("outreach").checks if c["state"] == "behind"]
     alerts = [b for b in blocks if isinstance(b, Paragraph) and b.style == "alert"]
     assert len(alerts) == len(behind)
-    # Asked again, the same kept file (documents app: one record per content).
+    # Asked again, the same kept file (documents app: one record per content), and its
+    # recorded content renders again to the very same bytes.
     assert client.get("/ville/rapport/2025.pdf").content == r.content
+    from mutuelle.web.documents.models import ProducedDocument
+    from mutuelle.web.documents.services import verify
+
+    (record,) = ProducedDocument.objects.filter(kind="committee_report")
+    assert record.adhesion_id is None and record.person_id is None
+    assert verify(record).ok
     # Not published, no PDF either.
     assert client.get("/ville/rapport/2026-Q4.pdf").status_code == 404
 
