@@ -146,7 +146,9 @@ def _section(s: SectionOut) -> Section:
     blocks.extend(_checks(s))
     # The revision rule's answer and, beside it, the law (the 2026 freeze), as one box.
     side = [
-        Field(n.split(":", 1)[0], readable(n.split(":", 1)[1].strip()), n.startswith(ANSWER))
+        Field(
+            n.split(":", 1)[0].strip(), readable(n.split(":", 1)[1].strip()), n.startswith(ANSWER)
+        )
         for n in s.notes
         if n.startswith((ANSWER, LAW))
     ]
