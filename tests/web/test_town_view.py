@@ -172,6 +172,15 @@ def test_the_town_cannot_filter_or_ask_for_what_was_not_published(client, popula
     assert r.status_code == 200 and "MARTIN" not in r.text
     r = client.post("/ville/")
     assert r.status_code == 405
+    # Its password does not open the back office either (not staff, no second factor).
+    client.logout()
+    r = client.post(
+        "/gestion/login/", {"username": "sante.publique", "password": "mot-de-passe-ville-2025"}
+    )
+    assert r.status_code == 200
+    r = client.get(reverse("admin:members_adhesion_changelist"))
+    assert r.status_code == 302 and "/gestion/login/" in r["Location"]
+    client.force_login(town)
     # The API reads nobody's file either.
     for url in ("/api/permanences/", "/api/sante/", "/api/openapi.json"):
         r = client.get(url)
