@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from mutuelle.money import format_rate
 from mutuelle.reporting import outreach as ox
-from mutuelle.reporting.disclosure import SECRET_TEXT, THRESHOLD
+from mutuelle.reporting.disclosure import SECRET_MARK, THRESHOLD
 from mutuelle.reporting.facts import Facts, Unavailable
 from mutuelle.reporting.family import AUDIENCES, MEETINGS, Layouts
 from mutuelle.reporting.pc import PcFigures, PcUnavailable, format_ratio, pc_report
@@ -217,9 +217,9 @@ def draft(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts, today: dt
     s.append(pc_section(p, facts, rules, lay))
     s.append(_outreach(p, facts, rules))
     notes = (
-        f"Chiffres arrêtés {at}. {SECRET_TEXT} : aucune case publiée ne concerne moins de "
-        f"{THRESHOLD} personnes, et une case masquée ne peut pas être recalculée à partir des "
-        "totaux, des autres tableaux ou des autres périodes publiées.",
+        f"Chiffres arrêtés {at}. « {SECRET_MARK} » : secret statistique. Aucune case publiée ne "
+        f"concerne moins de {THRESHOLD} personnes, et une case masquée ne peut pas être "
+        "recalculée à partir des totaux, des autres tableaux ou des autres périodes publiées.",
     )
     return Draft(p.key, p.label, p.start, p.end, rules.offer, tuple(s), notes)
 
