@@ -94,6 +94,7 @@ def test_the_document_is_the_report_in_the_committees_order() -> None:
     assert SEED in doc.sources
     summary = {f.label: f.value for f in blocks["Résumé"][0].rows}  # type: ignore[union-attr]
     assert summary["Engagements en retard"] == "1"
+    assert summary["Réclamations reçues"] == "s"  # the total as the table shows it
     assert summary["Pas encore disponible"] == "titre spending"
 
 

@@ -161,6 +161,29 @@ def _section(s: SectionOut) -> Section:
     return Section(title, tuple(blocks))
 
 
+# The figures a committee looks for first: (table id, column or None for the last, label).
+_KEY_FIGURES = (
+    ("adhesions", None, "Adhésions en cours (fin de période)"),
+    ("persons", None, "Personnes couvertes (fin de période)"),
+    ("permanences", 0, "Demi-journées de permanence"),
+    ("complaints_subject", None, "Réclamations reçues"),
+    ("pc", None, "P/C de l'offre"),
+)
+
+
+def _key_figures(report: Report) -> list[Field]:
+    """The totals of a few tables, as the tables show them (« s » when suppressed)."""
+    tables = {t.id: t for s in report.sections for t in s.tables}
+    out = []
+    for table_id, column, label in _KEY_FIGURES:
+        t = tables.get(table_id)
+        if t is None or t.total is None or not t.total[1]:
+            continue
+        cell = t.total[1][-1 if column is None else column]
+        out.append(Field(label, _cell(cell.text), strong=True))
+    return out
+
+
 def _order(report: Report) -> list[SectionOut]:
     """The ten indicators in their order, then the P/C and revision, then the commitments."""
     numbered = sorted((s for s in report.sections if s.number), key=lambda s: s.number or 0)
@@ -185,6 +208,7 @@ def committee_document(report: Report, issued_at: dt.datetime) -> Document:
         ),
         Field("Offre", report.offer),
         Field("État", state),
+        *_key_figures(report),
         Field("Secret statistique", SECRET_TEXT),
         Field(
             "Engagements en retard",
