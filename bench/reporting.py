@@ -1,5 +1,6 @@
 """The steering committee's reports for a city: build every closed period's figures, protect
-them together, resolve a quarter's report, export it (no database: plain facts).
+them together, resolve a quarter's report, export it — CSV, XLSX and the committee's PDF (no
+database: plain facts; Django only for the PDF's template).
 
 Usage: .venv/bin/python bench/reporting.py [HOUSEHOLDS] [--seed S]
 Prints the time of each step, the number of figures, equations and suppressed cells, and the
@@ -98,6 +99,17 @@ def main() -> None:
     buf = io.BytesIO()
     to_xlsx(rep, buf)
     t4 = time.perf_counter()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutuelle.web.settings.dev")
+    import django
+
+    django.setup()
+    from mutuelle.reporting.document import committee_document
+    from mutuelle.web.documents.render import render_pdf
+
+    t5 = time.perf_counter()
+    doc = committee_document(rep, dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC))
+    pdf = render_pdf(doc)
+    t6 = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.households} foyers, {len(built.periods)} périodes closes au {TODAY:%d/%m/%Y}")
     print(f"  chiffres : {len(built.family.cells)}, équations : {len(built.family.equations)}")
@@ -112,6 +124,10 @@ def main() -> None:
         f"  exports CSV ({len(csv_text) // 1024} Kio), XLSX ({len(buf.getvalue()) // 1024} Kio) : "
         f"{t4 - t3:.3f} s"
     )
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    print(f"  rapport PDF ({len(pdf) // 1024} Kio, {pages} pages) : {t6 - t5:.2f} s")
     print(f"  mémoire maximale : {peak:.0f} Mio (processus {os.getpid()})")
 
 

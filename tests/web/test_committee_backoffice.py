@@ -162,6 +162,9 @@ def test_the_committee_page_previews_exports_and_publishes_once(client, staff, m
     assert ">s<" in text
     r = client.get(reverse("admin:reporting_preview_export", args=["2025-Q1", "csv"]))
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    r = client.get(reverse("admin:reporting_preview_export", args=["2025-Q1", "pdf"]))
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert "Martin" not in pdf_text(r.content)  # her household's figures are secret there too
     r = client.post(reverse("admin:reporting_preview", args=["2025-Q1"]))
     assert r.status_code == 302 and m.Publication.objects.filter(period="2025-Q1").exists()
     r = client.post(reverse("admin:reporting_preview", args=["2025-Q1"]), follow=True)
@@ -173,6 +176,14 @@ def test_the_committee_page_previews_exports_and_publishes_once(client, staff, m
     )
     r = client.get(reverse("admin:reporting_preview", args=["2025-Q9"]), follow=True)
     assert r.status_code == 200 and "ériode illisible" in r.content.decode()
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_the_prior_cover_question_is_recorded_on_the_adhesion(client, staff, martin) -> None:
@@ -196,6 +207,8 @@ def test_the_report_command(db, martin, tmp_path, capsys) -> None:
             str(tmp_path / "r.csv"),
             "--xlsx",
             str(tmp_path / "r.xlsx"),
+            "--pdf",
+            str(tmp_path / "r.pdf"),
         ]
     )
     out = json.loads(capsys.readouterr().out)
@@ -204,11 +217,16 @@ def test_the_report_command(db, martin, tmp_path, capsys) -> None:
     assert [s["number"] for s in out["sections"]][:10] == list(range(1, 11))
     assert (tmp_path / "r.csv").read_text(encoding="utf-8").startswith("\ufeffpériode;")
     assert (tmp_path / "r.xlsx").stat().st_size > 1000
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert main(["report", "--period", "2025-Q2", "--publish"]) == 0
     text = capsys.readouterr().out
     assert "publié le" in text and "Nombre d'adhérent-es" in text
     assert main(["report", "--period", "2031-Q1", "--json"]) == 2
     assert "n'est pas terminé" in json.loads(capsys.readouterr().out)["error"]
+    missing = str(tmp_path / "absent" / "r.pdf")
+    assert main(["report", "--period", "2025-Q2", "--pdf", missing, "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error == f"rapport PDF : impossible d'écrire {missing} (dossier introuvable)"
 
 
 def test_without_the_journal_the_money_figures_say_they_do_not_exist_yet(db) -> None:

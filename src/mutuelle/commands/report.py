@@ -1,4 +1,4 @@
-"""``mutuelle report --period 2025-Q1 [--json] [--csv FILE] [--xlsx FILE] [--publish]``: the
+"""``mutuelle report --period 2025-Q1 [--json] [--csv F] [--xlsx F] [--pdf F] [--publish]``: the
 steering committee's report of a closed period, as the town reads it (every small figure
 suppressed with its complement): the published one when it exists, else a preview computed from
 the database; ``--publish`` freezes it for the town."""
@@ -6,6 +6,7 @@ the database; ``--publish`` freezes it for the town."""
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="le rapport en JSON")
     p.add_argument("--csv", metavar="FICHIER", help="écrire l'export CSV (« ; », UTF-8)")
     p.add_argument("--xlsx", metavar="FICHIER", help="écrire l'export XLSX")
+    p.add_argument("--pdf", metavar="FICHIER", help="écrire le rapport PDF pour la réunion")
     p.add_argument(
         "--publish", action="store_true", help="publier le rapport pour la Ville (définitif)"
     )
@@ -51,18 +53,40 @@ def run(args: argparse.Namespace) -> int:
             report = services.preview(args.period)
     except services.NotAvailable as exc:
         return fail(exc.message, args.json)
-    if args.csv:
-        Path(args.csv).write_text(exports.to_csv(report), encoding="utf-8")
-        print(f"export CSV : {args.csv}", file=sys.stderr)
-    if args.xlsx:
-        with open(args.xlsx, "wb") as fh:
-            exports.to_xlsx(report, fh)
-        print(f"export XLSX : {args.xlsx}", file=sys.stderr)
+    for path, what, write in (
+        (args.csv, "export CSV", lambda p: p.write_text(exports.to_csv(report), encoding="utf-8")),
+        (args.xlsx, "export XLSX", lambda p: _xlsx(report, p)),
+        (args.pdf, "rapport PDF", lambda p: p.write_bytes(services.report_pdf(report))),
+    ):
+        if not path:
+            continue
+        try:
+            write(Path(path))
+        except OSError as exc:
+            why = _WHY.get(exc.errno or 0, exc.strerror or "erreur d'écriture")
+            return fail(f"{what} : impossible d'écrire {path} ({why})", args.json)
+        print(f"{what} : {path}", file=sys.stderr)
     if args.json:
         print_json(report.as_dict())
         return 0
     print(render_text(report))
     return 0
+
+
+_WHY = {
+    errno.ENOENT: "dossier introuvable",
+    errno.EACCES: "accès refusé",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOSPC: "disque plein",
+    errno.EROFS: "système de fichiers en lecture seule",
+}
+
+
+def _xlsx(report: Any, path: Path) -> None:
+    from mutuelle.web.reporting import exports
+
+    with path.open("wb") as fh:
+        exports.to_xlsx(report, fh)
 
 
 def render_text(report: Any) -> str:

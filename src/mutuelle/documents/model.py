@@ -41,8 +41,9 @@ KIND_LABELS: dict[DocumentKind, str] = {
     DocumentKind.committee_report: "Rapport au comité de pilotage",
 }
 
-ParagraphStyle = Literal["normal", "box", "small"]
-_STYLES: tuple[ParagraphStyle, ...] = ("normal", "box", "small")
+# "alert": in red (a committee report's commitments behind schedule, convention art. 4).
+ParagraphStyle = Literal["normal", "box", "small", "alert"]
+_STYLES: tuple[ParagraphStyle, ...] = ("normal", "box", "small", "alert")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,11 +29,6 @@ from mutuelle.reporting.rules import SteeringRules
 from mutuelle.reporting.sections import draft
 from mutuelle.reporting.tables import Family, Key
 
-PDF_LEFT = (
-    "Rapport PDF du comité de pilotage : il sera produit par l'application de documents (pas "
-    "encore disponible) à partir de ce même rapport ; en attendant, exports CSV et XLSX."
-)
-
 
 @dataclass
 class Built:
@@ -132,7 +127,7 @@ def report(built: Built, protection: Protection, period_key: str, generated_on: 
         protection,
         generated_on,
         f"Mutuelle communale — rapport au comité de pilotage — {d.period_label}",
-        (PDF_LEFT,),
+        (),
     )
 
 

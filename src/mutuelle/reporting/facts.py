@@ -57,11 +57,35 @@ class CareLine:
     household: str
 
 
+UNAVAILABLE_BILLING = (
+    "pas encore disponible : la facturation n'est pas encore enregistrée (aucune cotisation au "
+    "journal)"
+)
+UNAVAILABLE_CLAIMS = (
+    "pas encore disponible : les prestations ne sont pas encore enregistrées (aucune prestation "
+    "au journal)"
+)
+
+
 @dataclass(frozen=True)
 class MoneyFacts:
     lines: Sequence[MoneyLine] = ()
     care: Sequence[CareLine] = ()
     care_labels: Mapping[str, str] = field(default_factory=dict)
+    # Some benefits settled have no household in the journal (paid to a professional, tiers
+    # payant): in the P/C, not in the spending by care category (docs I-221).
+    care_unattributed: bool = False
+
+    def missing(self, *, benefits_only: bool = False) -> str:
+        """Why the money figures cannot be shown yet, or ``""``: billing and claims post to the
+        journal separately, and a P/C without one of its sides would be a false figure (a ratio
+        of 0 % before the first benefit is recorded)."""
+        terms = {line.term.value for line in self.lines}
+        if not benefits_only and "contributions" not in terms:
+            return UNAVAILABLE_BILLING
+        if "benefits" not in terms:
+            return UNAVAILABLE_CLAIMS
+        return ""
 
 
 @dataclass(frozen=True)

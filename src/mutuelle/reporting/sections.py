@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from mutuelle.money import format_rate
 from mutuelle.reporting import outreach as ox
-from mutuelle.reporting.disclosure import SECRET_TEXT, THRESHOLD
+from mutuelle.reporting.disclosure import SECRET_MARK, THRESHOLD
 from mutuelle.reporting.facts import Facts, Unavailable
 from mutuelle.reporting.family import AUDIENCES, MEETINGS, Layouts
 from mutuelle.reporting.pc import PcFigures, PcUnavailable, format_ratio, pc_report
@@ -141,11 +141,16 @@ def draft(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts, today: dt
     )
     if isinstance(facts.money, Unavailable):
         s.append(Section("spending", 5, title[5], src[5], unavailable=facts.money.message))
+    elif missing := facts.money.missing(benefits_only=True):
+        s.append(Section("spending", 5, title[5], src[5], unavailable=missing))
     elif p.key in lay.care:
         care = table(lay.care[p.key], row_header="Catégorie de soins", chart="rows")
-        s.append(Section("spending", 5, title[5], src[5], (care,)))
+        notes = (UNATTRIBUTED_CARE,) if facts.money.care_unattributed else ()
+        s.append(Section("spending", 5, title[5], src[5], (care,), notes=notes))
     else:
-        s.append(Section("spending", 5, title[5], src[5], unavailable="aucune prestation"))
+        s.append(
+            Section("spending", 5, title[5], src[5], unavailable="aucune prestation sur la période")
+        )
     themes = tuple(
         t.title
         + (f" — besoin repéré : {t.need}" if t.need else "")
@@ -212,9 +217,9 @@ def draft(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts, today: dt
     s.append(pc_section(p, facts, rules, lay))
     s.append(_outreach(p, facts, rules))
     notes = (
-        f"Chiffres arrêtés {at}. {SECRET_TEXT} : aucune case publiée ne concerne moins de "
-        f"{THRESHOLD} personnes, et une case masquée ne peut pas être recalculée à partir des "
-        "totaux, des autres tableaux ou des autres périodes publiées.",
+        f"Chiffres arrêtés {at}. « {SECRET_MARK} » : secret statistique. Aucune case publiée ne "
+        f"concerne moins de {THRESHOLD} personnes, et une case masquée ne peut pas être "
+        "recalculée à partir des totaux, des autres tableaux ou des autres périodes publiées.",
     )
     return Draft(p.key, p.label, p.start, p.end, rules.offer, tuple(s), notes)
 
@@ -393,6 +398,19 @@ def _revision_list(rules: SteeringRules) -> tuple[str, tuple[str, ...]]:
     )
 
 
+# Said without an amount: an amount about households nobody can count could be about one.
+UNATTRIBUTED_CARE = (
+    "Des prestations réglées directement à des professionnels de santé (tiers payant) ne sont "
+    "rattachées à aucun foyer dans le journal : elles comptent dans le P/C, pas dans ce tableau "
+    "— lecture docs/interpretations.md I-221."
+)
+
+# How the P/C notes begin that give the revision rule's answer and the law beside it (the PDF
+# sets them side by side).
+ANSWER = "Réponse de la convention :"
+LAW = "À côté, la loi :"
+
+
 def pc_section(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts) -> Section:
     cite = rules.citation
     sources = {
@@ -409,6 +427,8 @@ def pc_section(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts) -> S
         return Section(
             "pc", None, title, definition, lists=(rule,), unavailable=facts.money.message
         )
+    if missing := facts.money.missing():
+        return Section("pc", None, title, definition, lists=(rule,), unavailable=missing)
     try:
         rep = pc_report(facts.money.lines, facts.loadings, p, sources)
     except PcUnavailable as exc:
@@ -441,11 +461,9 @@ def pc_section(p: Period, facts: Facts, rules: SteeringRules, lay: Layouts) -> S
     notes = [*rep.notes, *(f"{st.rule} — {st.source}" for st in rep.offer.steps)]
     if p.kind is PeriodKind.YEAR and rep.offer.ratio is not None:
         ans = revision_rule(rules.revision, cite, rep.offer.ratio, p.year)
-        notes.append(f"Réponse de la convention : {ans.convention} ({ans.source})")
+        notes.append(f"{ANSWER} {ans.convention} ({ans.source})")
         if ans.freeze is not None:
-            notes.append(
-                f"À côté, la loi : « {ans.freeze.text} » ({ans.freeze.source}). {ans.freeze.note}"
-            )
+            notes.append(f"{LAW} « {ans.freeze.text} » ({ans.freeze.source}). {ans.freeze.note}")
         if ans.outcome is Outcome.BEYOND_TABLE:
             notes.append("Aucun plafond n'est calculé : le texte n'en donne pas (G-66).")
     elif rep.offer.ratio is not None:

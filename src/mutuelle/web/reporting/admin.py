@@ -398,7 +398,7 @@ class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def export_view(self, request: HttpRequest, period: str, fmt: str) -> HttpResponse:
         self._check(request)
-        if fmt not in ("csv", "xlsx"):
+        if fmt not in ("csv", "xlsx", "pdf"):
             raise PermissionDenied
         try:
             report = services.published(period)
@@ -408,4 +408,4 @@ class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             except services.NotAvailable as exc:
                 messages.error(request, exc.message)
                 return HttpResponseRedirect(reverse("admin:reporting_committee"))
-        return export_response(report, fmt)
+        return export_response(report, fmt, request.user)

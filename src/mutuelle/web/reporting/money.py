@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Sum
 
 from mutuelle.journal import AccountKind
+from mutuelle.offers.guarantees import CATEGORY_LABELS
 from mutuelle.reporting.facts import UNAVAILABLE_MONEY, CareLine, MoneyFacts, Unavailable
 from mutuelle.reporting.pc import MoneyLine, Term
 from mutuelle.web.journal.models import JournalPosting
@@ -62,6 +63,7 @@ def money_facts() -> MoneyFacts | Unavailable:
     ).values("entry_id", "adhesion"):
         households[r["entry_id"]] = str(r["adhesion"])
     care: dict[tuple[str, Any, Any, str], int] = defaultdict(int)
+    unattributed = False
     for r in JournalPosting.objects.filter(account=AccountKind.benefits.value).values(
         "entry_id", "care_category", "cents", "entry__period_start", "entry__period_end"
     ):
@@ -69,4 +71,13 @@ def money_facts() -> MoneyFacts | Unavailable:
         if who and r["care_category"]:
             key = (r["care_category"], r["entry__period_start"], r["entry__period_end"], who)
             care[key] += int(r["cents"])
-    return MoneyFacts(lines, [CareLine(c, v, s, e, h) for (c, s, e, h), v in care.items()])
+        else:
+            unattributed = True
+    return MoneyFacts(
+        lines,
+        [CareLine(c, v, s, e, h) for (c, s, e, h), v in care.items()],
+        # The guarantee tables' care categories, by their names in the offer (a category
+        # claims posts that no table names is shown as posted).
+        CATEGORY_LABELS,
+        unattributed,
+    )

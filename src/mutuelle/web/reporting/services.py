@@ -294,6 +294,27 @@ def publish_many(
     return out
 
 
+def report_pdf(report: Report, actor: Any = None) -> bytes:
+    """The committee's PDF of ``report`` (documents app: rendered, kept and recorded once per
+    content; asked again, the same file). It shows exactly what the report shows."""
+    from django.utils import timezone
+
+    from mutuelle.documents import DocumentKind
+    from mutuelle.reporting.document import committee_document
+    from mutuelle.web.documents.services import produce, read_pdf
+
+    document = committee_document(report, timezone.now())
+    produced = produce(
+        document,
+        kind=DocumentKind.committee_report,
+        owner=None,
+        offer=report.offer,
+        batch=f"comite-{report.period_key}",
+        actor=actor,
+    )
+    return read_pdf(produced)
+
+
 # --- complaints ------------------------------------------------------------------------------
 
 

@@ -25,4 +25,5 @@ urlpatterns = [
     path("rapport/<period:period>/", views.period_report, name="report"),
     path("rapport/<period:period>.csv", views.export, {"fmt": "csv"}, name="csv"),
     path("rapport/<period:period>.xlsx", views.export, {"fmt": "xlsx"}, name="xlsx"),
+    path("rapport/<period:period>.pdf", views.export, {"fmt": "pdf"}, name="pdf"),
 ]

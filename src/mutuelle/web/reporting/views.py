@@ -1,7 +1,7 @@
 """The town's view: a ``ville`` account (permission ``reporting.view_town_aggregates``) reads the
 reports the Mutuelle published to the steering committee — aggregates only, every small figure
-suppressed with its complement — and exports them (CSV, XLSX) for the meeting. Nothing here reads
-a member, a claim, a payment or a complaint: only :class:`~.models.Publication`."""
+suppressed with its complement — and exports them (CSV, XLSX, PDF) for the meeting. Nothing here
+reads a member, a claim, a payment or a complaint: only :class:`~.models.Publication`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class Login(auth_views.LoginView):
     template_name = "reporting/login.html"
     redirect_authenticated_user = True
+    # Without ?next=, the town's own dashboard (not Django's default /accounts/profile/).
+    next_page = reverse_lazy("ville:dashboard")
     extra_context = {"title": "Connexion — comité de pilotage"}
 
 
@@ -108,13 +110,15 @@ def export(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
     found = _published_or_404(request, period)
     if isinstance(found, HttpResponse):
         return found
-    return export_response(found, fmt)
+    return export_response(found, fmt, request.user)
 
 
-def export_response(report: Report, fmt: str) -> HttpResponse:
+def export_response(report: Report, fmt: str, actor: Any = None) -> HttpResponse:
     name = f"comite-de-pilotage-{report.period_key}"
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(report), content_type="text/csv; charset=utf-8")
+    elif fmt == "pdf":
+        response = HttpResponse(services.report_pdf(report, actor), content_type="application/pdf")
     else:
         buf = io.BytesIO()
         exports.to_xlsx(report, buf)

@@ -1,4 +1,5 @@
-"""The complaints panel of the back office's home page (a small work queue of its own)."""
+"""The complaints panel of the back office's home page (a small work queue of its own), and
+the ``readable`` filter of the committee's sources."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from typing import Any
 
 from django import template
 
+from mutuelle.reporting.document import readable
 from mutuelle.web.reporting import services
 
 register = template.Library()
+
+# A source as a committee reads it (no seed file names nor paths), as in the PDF.
+register.filter("readable", readable)
 
 
 @register.inclusion_tag("admin/reporting/_overdue.html", takes_context=True)
