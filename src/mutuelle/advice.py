@@ -35,6 +35,7 @@ from mutuelle import yamlio
 from mutuelle.benefits import CareEvent, Coverage, compile_plan, settle
 from mutuelle.benefits.plan import PlanError
 from mutuelle.dates import age_on
+from mutuelle.explain import Cited
 from mutuelle.offers.model import Offer
 from mutuelle.pricing import FormulaQuote, Household, quote
 
@@ -180,6 +181,15 @@ class FormulaAdvice:
     cares: tuple[CareResult, ...]
     gaps: tuple[str, ...]
     cheapest: bool = False
+    # Not joinable by this household (no published tariff, e.g. the 80+ column of Beaufortain
+    # and Vanoise, G-01): what it would reimburse is still shown, its premium is unknown and it
+    # is never ranked (issue 9).
+    refusal: str = ""
+    refusal_cite: Cited | None = None
+
+    @property
+    def joinable(self) -> bool:
+        return not self.refusal
 
     @property
     def total_cents(self) -> int:
@@ -195,9 +205,10 @@ class Advice:
     year: int
     range_id: str
     formulas: tuple[FormulaAdvice, ...]
-    refused: tuple[tuple[str, str, str], ...]  # (formula, why, source): not priced
+    refused: tuple[tuple[str, str, Cited | None], ...]  # (formula, why, source): not priced
     items_used: tuple[TypicalItem, ...]
     notes: tuple[str, ...] = field(default=())
+    not_joinable: tuple[FormulaAdvice, ...] = ()  # what the refused formulas would reimburse
 
     @property
     def ranked(self) -> tuple[FormulaAdvice, ...]:
@@ -266,11 +277,11 @@ def advise(
     plan = compile_plan(offer.id, household.range)
     used: dict[str, TypicalItem] = {}
     results: list[FormulaAdvice] = []
-    refused: list[tuple[str, str, str]] = []
+    refused: list[tuple[str, str, Cited | None]] = []
+    not_joinable: list[FormulaAdvice] = []
     for fq in q.formulas:
         if not isinstance(fq, FormulaQuote):
-            refused.append((fq.formula, fq.error, fq.source))
-            continue
+            refused.append((fq.formula, fq.error, fq.cite))
         cares: list[CareResult] = []
         gaps: list[str] = []
         refund = 0
@@ -340,10 +351,11 @@ def advise(
                 )
             refund += sum(max(0, v - DEDUCTIBLE_CAP_CENTS) for v in deductibles.values())
         oop = sum(c.out_of_pocket_cents for c in cares) - refund
-        results.append(
+        joinable = isinstance(fq, FormulaQuote)
+        (results if joinable else not_joinable).append(
             FormulaAdvice(
                 formula=fq.formula,
-                premium_cents=fq.year_cents,
+                premium_cents=fq.year_cents if isinstance(fq, FormulaQuote) else 0,
                 billed_cents=sum(c.billed_cents for c in cares),
                 amo_cents=sum(c.amo_cents for c in cares) + refund,
                 mutuelle_cents=sum(c.mutuelle_cents for c in cares),
@@ -351,6 +363,8 @@ def advise(
                 deductible_refund_cents=refund,
                 cares=tuple(cares),
                 gaps=tuple(dict.fromkeys(gaps)),
+                refusal="" if isinstance(fq, FormulaQuote) else fq.error,
+                refusal_cite=None if isinstance(fq, FormulaQuote) else fq.cite,
             )
         )
     ranked = [r for r in results if r.complete]
@@ -364,4 +378,5 @@ def advise(
         refused=tuple(refused),
         items_used=tuple(used.values()),
         notes=q.notes,
+        not_joinable=tuple(not_joinable),
     )

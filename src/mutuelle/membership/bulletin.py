@@ -86,6 +86,7 @@ class RequestFacts:
     justificatifs: tuple[Justificatif, ...]
     consent_at: dt.datetime | None
     issued_at: dt.datetime
+    private_link: str = ""  # the request's private address (public site, issue 9), if known
 
 
 def request_summary(f: RequestFacts) -> Document:
@@ -195,6 +196,24 @@ def request_summary(f: RequestFacts) -> Document:
                         "[référence], souscrit le [date] à [lieu]. Date et signature. »",
                     ),
                 ),
+            ),
+            *(
+                (
+                    Section(
+                        "Votre lien privé",
+                        (
+                            Paragraph.of(
+                                "Pour retrouver votre demande et envoyer vos justificatifs "
+                                "depuis un autre appareil, tant qu'elle est à l'étude : ",
+                                Text(f.private_link, strong=True),
+                                " — gardez-le pour vous, il ouvre votre demande sans mot de "
+                                "passe.",
+                            ),
+                        ),
+                    ),
+                )
+                if f.private_link
+                else ()
             ),
             Section(
                 "Les pièces justificatives",

@@ -54,7 +54,10 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
     )
     formula = forms.ChoiceField(
         label="Formule choisie",
-        error_messages={"required": "Choisissez une formule."},
+        error_messages={
+            "required": "Choisissez une formule.",
+            "invalid_choice": "Choisissez une des formules de la liste.",
+        },
     )
     start = HouseholdForm.base_fields["start"]
     current_cover = forms.ChoiceField(
@@ -171,15 +174,14 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
             "required": "Cochez cette case : sans elle, la demande ne peut être étudiée."
         },
     )
-    children = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_CHILDREN
-    )
+    children = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(
         self,
         *args: Any,
         formulas: dict[str, tuple[str, ...]],
         offer: Offer | None = None,
+        choices: list[tuple[str, list[tuple[str, str]]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -189,7 +191,9 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
         names: list[str] = []
         for fs in formulas.values():
             names.extend(f for f in fs if f not in names)
-        self.fields["formula"].choices = [("", "— choisir —"), *((f, f) for f in names)]
+        # Grouped by range, the TNS codes described (``formulas.formula_choices``).
+        grouped: list[Any] = choices or [("", [(f, f) for f in names])]
+        self.fields["formula"].choices = [("", "— choisir —"), *grouped]
         self.formulas_by_range = formulas
         self.fields["member_birth"].widget.attrs["autocomplete"] = "bday"
         for name, auto in (
@@ -212,6 +216,7 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
+        self.check_children_limit()
         rid = d.get("situation")
         formula = d.get("formula")
         if rid and formula and formula not in self.formulas_by_range.get(rid, ()):
