@@ -206,8 +206,7 @@ def request_summary(f: RequestFacts) -> Document:
                                 "Pour retrouver votre demande et envoyer vos justificatifs "
                                 "depuis un autre appareil, tant qu'elle est à l'étude : ",
                                 Text(f.private_link, strong=True),
-                                " — gardez-le pour vous, il ouvre votre demande sans mot de "
-                                "passe.",
+                                " — gardez-le pour vous, il ouvre votre demande sans mot de passe.",
                             ),
                         ),
                     ),

@@ -44,7 +44,10 @@ _STAFF_BITS = (
     re.compile(r"\s*\(\s*(?:seed\s+)?[\w.-]+\.txt\s+l\.\s*\d+(?:\s*[-–]\s*\d+)?\s*\)"),
     # « — lecture docs/interpretations.md I-09, I-02 »
     re.compile(r"\s*[-—–]*\s*lectures?\s+docs/[\w./-]+\s+[GI]-\d+(?:\s*,\s*[GI]-\d+)*"),
-    re.compile(r"\s*\(?\s*docs/interpretations\.md\s+[GI]-\d+(?:\s*,\s*[GI]-\d+)*\)?"),
+    re.compile(r"\s*:?\s*docs/interpretations\.md\s+[GI]-\d+(?:\s*,\s*[GI]-\d+)*"),
+    # « ; regulation.md §3.1 », « surcharge locale (mutuelle/css/data/override.yaml) · »
+    re.compile(r"\s*;?\s*[\w./-]+\.md\s*§\s*[\d.]+"),
+    re.compile(r"surcharge locale\s*\([^)]*\)\s*·\s*"),
     # any other file of the repository or the seeds, with its line
     re.compile(r"(?:seed\s+)?[\w./-]+\.(?:txt|md|yaml|py)\b(?:\s+l\.\s*\d+(?:\s*[-–]\s*\d+)?)?"),
     # « ; adresse : l. 1780 », then any bare line reference
@@ -62,6 +65,7 @@ def public_text(text: str) -> str:
         out = pattern.sub("", out)
     for offer_id in _offer_ids():
         out = re.sub(rf"\s*\b{re.escape(offer_id)}\b", "", out)
+    out = re.sub(r"\s*:\s*\)", ")", out)
     return re.sub(r"\(\s*\)", "", out).replace(" ,", ",").replace("  ", " ").strip()
 
 

@@ -90,7 +90,9 @@ class ChildrenMixin:
     def _init_children(self, count: int) -> None:
         for f in self.fields.values():  # Django's « Sélectionnez un choix valide » in words
             default = str(f.error_messages.get("invalid_choice", ""))
-            if isinstance(f, forms.ChoiceField) and ("lectionnez" in default or "Select" in default):
+            if isinstance(f, forms.ChoiceField) and (
+                "lectionnez" in default or "Select" in default
+            ):
                 f.error_messages = {
                     **f.error_messages,
                     "invalid_choice": "Choisissez une des réponses proposées.",

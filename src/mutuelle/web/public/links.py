@@ -44,11 +44,7 @@ def find(token: str) -> RequestLink | None:
     """The link of a pending request, or None (unknown token, or request already decided)."""
     if not token or len(token) > 64:
         return None
-    link = (
-        RequestLink.objects.select_related("adhesion")
-        .filter(token_hash=_hash(token))
-        .first()
-    )
+    link = RequestLink.objects.select_related("adhesion").filter(token_hash=_hash(token)).first()
     if link is None or link.adhesion.status != AdhesionStatus.PENDING:
         return None
     return link

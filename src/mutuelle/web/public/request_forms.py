@@ -25,7 +25,6 @@ from mutuelle.web.public.formfields import (
 )
 from mutuelle.web.public.household_forms import (
     AGENT_ENTRY_NEEDED,
-    MAX_CHILDREN,
     STUDENT_ALONE,
     ChildrenMixin,
     HouseholdForm,

@@ -26,7 +26,6 @@ from mutuelle.web.members.enums import AdhesionStatus
 from mutuelle.web.members.models import Adhesion
 from mutuelle.web.public import charts, links, ratelimit, services, uploads
 from mutuelle.web.public.contact import contact
-from mutuelle.web.public.formulas import formula_choices
 from mutuelle.web.public.forms import (
     SITUATION_SHORT,
     AdhesionRequestForm,
@@ -35,6 +34,7 @@ from mutuelle.web.public.forms import (
     UploadForm,
     rows_action,
 )
+from mutuelle.web.public.formulas import formula_choices
 from mutuelle.web.public.models import PermanencePlace, PermanenceSlot, PlaceStatus
 
 HOUSEHOLD_KEYS = (

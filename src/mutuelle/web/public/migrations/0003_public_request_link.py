@@ -5,25 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0009_encrypted_iban_number_series'),
-        ('public', '0002_convention_places'),
+        ("members", "0009_encrypted_iban_number_series"),
+        ("public", "0002_convention_places"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RequestLink',
+            name="RequestLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True, verbose_name='empreinte du lien')),
-                ('documents', models.JSONField(default=list, verbose_name='justificatifs demandés')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('adhesion', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='public_link', to='members.adhesion', verbose_name='demande')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token_hash",
+                    models.CharField(max_length=64, unique=True, verbose_name="empreinte du lien"),
+                ),
+                (
+                    "documents",
+                    models.JSONField(default=list, verbose_name="justificatifs demandés"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                (
+                    "adhesion",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="public_link",
+                        to="members.adhesion",
+                        verbose_name="demande",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "lien privé d'une demande en ligne",
-                'verbose_name_plural': 'liens privés des demandes en ligne',
+                "verbose_name": "lien privé d'une demande en ligne",
+                "verbose_name_plural": "liens privés des demandes en ligne",
             },
         ),
     ]

@@ -1,0 +1,173 @@
+"""What residents stumbled on (issue 9), through Django's test client: limits that lock people
+out, the private link of a request, the words of the request form, the advice for a widower of
+81. The browser journeys and the words check of every page are in tests/e2e."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from tests.web.test_public_site import join_data
+
+from mutuelle.web.members.models import Adhesion
+from mutuelle.web.public import links
+from mutuelle.web.public.models import RequestLink
+
+pytestmark = pytest.mark.django_db
+THIS_YEAR = timezone.localdate().year
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split()
+    )
+
+
+# --- limits that lock people out -----------------------------------------------------------
+
+
+def test_corrections_and_added_children_never_count_only_filed_requests_do(
+    client, settings
+) -> None:
+    settings.MUTUELLE_RATE_LIMITS = {**settings.MUTUELLE_RATE_LIMITS, "adhesion": (1, 3600)}
+    cache.clear()
+    url = reverse("public:join")
+    for _ in range(5):  # a family correcting mistakes: refused checks, added children
+        assert client.post(url, join_data(iban="FR76 1234")).status_code == 400
+        assert client.post(url, {**join_data(), "action": "add_child"}).status_code == 200
+    assert client.post(url, join_data()).status_code == 302  # the one request filed
+    r = client.post(url, join_data(first_name="Paul"))  # a second family, same computer
+    assert r.status_code == 429 and int(r["Retry-After"]) > 60
+    text = " ".join(r.text.split())
+    assert re.search(r"réessayer dans <strong>\d+ minutes</strong>", text)
+    assert "secondes" not in text
+    assert "permanence" in text and "contact@mutuelle-entrenous.fr" in text
+    assert Adhesion.objects.count() == 1
+
+
+def test_adding_a_child_in_the_simulator_is_not_a_calculation(client, settings) -> None:
+    settings.MUTUELLE_RATE_LIMITS = {**settings.MUTUELLE_RATE_LIMITS, "compute": (1, 60)}
+    cache.clear()
+    for n in range(1, 5):
+        r = client.post(
+            reverse("public:simulator"),
+            {"situation": "residents", "children": str(n - 1), "action": "add_child"},
+        )
+        assert r.status_code == 200
+        # The page returns to the child just added.
+        assert f'data-focus="id_child_{n - 1}_birth"' in r.text
+
+
+def test_the_13th_child_and_200_children_state_the_limit_and_why(client) -> None:
+    r = client.post(
+        reverse("public:simulator"),
+        {"situation": "residents", "children": "12", "action": "add_child"},
+    )
+    assert r.status_code == 200
+    text = " ".join(r.text.split())
+    assert "12 enfants au plus" in text and "ne fixent pas de maximum" in text
+    assert "permanence" in text
+    assert r.text.count('class="child-row"') == 12
+    assert 'value="add_child"' not in r.text  # no button that would silently do nothing
+    r = client.post(
+        reverse("public:simulator"),
+        {"situation": "residents", "member_birth": "01/01/1980", "children": "200"},
+    )
+    assert r.status_code == 400
+    summary = re.search(r'id="erreurs".*?</div>', r.text, re.S)
+    assert summary and "12 enfants au plus" in summary.group(0)
+    r = client.post(reverse("public:join"), join_data(children="200"))
+    assert r.status_code == 400 and "12 enfants au plus" in r.text
+
+
+# --- the private link ----------------------------------------------------------------------
+
+
+def test_the_private_link_opens_the_request_on_another_device_while_pending(client) -> None:
+    assert client.post(reverse("public:join"), join_data()).status_code == 302
+    a = Adhesion.objects.get()
+    page = client.get(reverse("public:request", args=[a.number])).text
+    m = re.search(r"http://testserver(/adherer/suivi/([\w-]+)/)", page)
+    assert m, "le lien privé est affiché"
+    path, token = m.group(1), m.group(2)
+    assert len(token) >= 20
+    link = RequestLink.objects.get(adhesion=a)
+    assert token not in link.token_hash  # only its hash is stored
+    assert m.group(0) in pdf_text(
+        client.get(reverse("public:request_pdf", args=[a.number])).content
+    )
+
+    phone = Client()
+    assert phone.get(reverse("public:request", args=[a.number])).status_code == 404
+    r = phone.get(path, follow=True)
+    assert r.status_code == 200 and a.number in r.text and "Vos justificatifs" in r.text
+    assert "Attestation" in r.text or "Pièce" in r.text
+    assert phone.get(reverse("public:request_pdf", args=[a.number])).status_code == 200
+
+    # A wrong token, or a request staff have decided: nothing shown.
+    r = Client().get(reverse("public:request_link", args=["pas-le-bon"]))
+    assert r.status_code == 404 and "contact@mutuelle-entrenous.fr" in r.text
+    Adhesion.objects.filter(pk=a.pk).update(status="active")
+    assert Client().get(path).status_code == 404
+
+
+def test_the_browser_does_not_keep_the_request_for_14_days(client, monkeypatch) -> None:
+    client.post(reverse("public:join"), join_data())
+    a = Adhesion.objects.get()
+    url = reverse("public:request", args=[a.number])
+    assert client.get(url).status_code == 200
+    later = time.time() + links.SESSION_SECONDS + 60
+    monkeypatch.setattr(links.time, "time", lambda: later)
+    assert client.get(url).status_code == 404  # the next user of a shared computer
+    assert client.get(reverse("public:request_pdf", args=[a.number])).status_code == 404
+
+
+# --- words ---------------------------------------------------------------------------------
+
+
+def test_the_request_form_describes_the_tns_formulas_and_groups_them_by_range(client) -> None:
+    page = client.get(reverse("public:join")).text
+    assert '<optgroup label="Travailleur-euses non salarié-es (TNS Santé)">' in page
+    assert re.search(r"<option value=\"AER\">AER — verre simple : 160 €", page)
+    assert re.search(r"<option value=\"ASOCLR\">ASOCLR — [^<]*médecines douces : non couvert", page)
+    assert "formules-par-situation" in page  # the script keeps only the situation's formulas
+    r = client.post(reverse("public:join"), join_data(formula="AER"))
+    assert r.status_code == 400 and "n&#x27;existe pas pour la situation choisie" in r.text
+
+
+def test_impossible_dates_say_they_do_not_exist(client) -> None:
+    r = client.post(
+        reverse("public:simulator"), {"situation": "residents", "member_birth": "31/02/1990"}
+    )
+    assert "Le 31/02/1990 n&#x27;existe pas : en février 1990, il y a 28 jours" in r.text
+    r = client.post(
+        reverse("public:simulator"), {"situation": "residents", "member_birth": "12/13/1990"}
+    )
+    assert "Le mois 13 n&#x27;existe pas" in r.text
+    assert "pas lisible" not in r.text
+
+
+def test_advice_for_a_widower_of_81_names_the_formulas_he_can_join(client) -> None:
+    born = f"04/05/{THIS_YEAR - 81}"
+    start = f"01/01/{THIS_YEAR + 1}"
+    client.post(
+        reverse("public:advice"),
+        {"situation": "residents", "member_birth": born, "start": start},
+    )
+    r = client.post(reverse("public:advice"), {"action": "needs", "q_0_aide_auditive": "2"})
+    text = " ".join(r.text.split())
+    assert r.status_code == 200, text[:2000]
+    top = text.index("formules-fermees")
+    assert top < text.index("Cotisation + reste à charge")
+    assert "Beaufortain et Vanoise : vous ne pouvez pas y adhérer" in text
+    assert "Vous pouvez adhérer à : <strong>Bauges, Vercors et Belledonne</strong>" in text
+    assert "Formule Vanoise (adhésion impossible) : ce qu'elle rembourserait" in text
+    assert "la grille publiée ne donne pas ce tarif" in text
