@@ -171,3 +171,33 @@ def test_advice_for_a_widower_of_81_names_the_formulas_he_can_join(client) -> No
     assert "Vous pouvez adhérer à : <strong>Bauges, Vercors et Belledonne</strong>" in text
     assert "Formule Vanoise (adhésion impossible) : ce qu'elle rembourserait" in text
     assert "la grille publiée ne donne pas ce tarif" in text
+
+
+def test_the_agents_late_entry_surcharge_is_in_the_headline_and_the_confirmation(client) -> None:
+    agent = {
+        "situation": "agents",
+        "member_birth": "10/03/1975",
+        "start": f"01/01/{THIS_YEAR + 1}",
+        "agent_entry": "01/09/2019",  # entered at 44: late
+        "agent_last_cover_end": "",
+    }
+    r = client.post(reverse("public:simulator"), agent)
+    text = " ".join(r.text.split())
+    assert r.status_code == 200, text[:3000]
+    m = re.search(r"Vos cotisations comprennent une majoration de (\d+) %", text)
+    assert m and int(m.group(1)) > 0
+    assert text.index("majoration de") < text.index("Les formules côte à côte")
+    assert f"(majoration de {m.group(1)} % comprise)" in text
+    r = client.post(
+        reverse("public:join"),
+        join_data(
+            situation="agents",
+            links=["agent"],
+            member_birth="10/03/1975",
+            agent_entry="01/09/2019",
+            start=agent["start"],
+        ),
+    )
+    assert r.status_code == 302, " ".join(r.text.split())[:3000]
+    page = " ".join(client.get(r["Location"]).text.split())
+    assert f"majoration de {m.group(1)} % comprise" in page

@@ -35,6 +35,7 @@ from mutuelle.web.public.forms import (
     rows_action,
 )
 from mutuelle.web.public.formulas import formula_choices
+from mutuelle.web.public.simulation import request_surcharge
 from mutuelle.web.public.models import PermanencePlace, PermanenceSlot, PlaceStatus
 
 HOUSEHOLD_KEYS = (
@@ -416,6 +417,7 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
         "formula": adhesion.formula_periods.all()[0].formula,
         "monthly": adhesion.monthly_cents,
         "link_url": info.get("link_url", ""),
+        "surcharge": request_surcharge(services.the_offer(), adhesion),
         "link_minutes": links.SESSION_SECONDS // 60,
         "contact": contact(services.the_offer()),
     }
