@@ -100,6 +100,15 @@ class NeedDef(_Frozen):
     max_per_year: int = Field(ge=1)
     min_age: int | None = None
     max_age: int | None = None
+    # The child reference prices of the same need, up to ``child_max_age`` (issue 9).
+    child_items: tuple[str, ...] = ()
+    child_max_age: int | None = None
+
+    def items_for(self, age: int) -> tuple[str, ...]:
+        """The typical items of this need for a person of ``age`` (1 January)."""
+        if self.child_items and self.child_max_age is not None and age <= self.child_max_age:
+            return self.child_items
+        return self.items
 
     def applies_to(self, age: int) -> bool:
         return (self.min_age is None or age >= self.min_age) and (
@@ -118,7 +127,9 @@ class TypicalPrices(_Frozen):
         if len(by_id) != len(self.items):
             raise ValueError("duplicate typical item id")
         for n in self.needs:
-            for ref in n.items:
+            if bool(n.child_items) != (n.child_max_age is not None):
+                raise ValueError(f"need {n.id}: child_items and child_max_age go together")
+            for ref in (*n.items, *n.child_items):
                 item = by_id.get(ref)
                 if item is None:
                     raise ValueError(f"need {n.id}: unknown item {ref!r}")
@@ -222,12 +233,20 @@ def _dates(year: int, count: int) -> list[dt.date]:
 
 
 def _events(
-    prices: TypicalPrices, need: NeedDef, count: int, year: int, adult: bool, prefix: str
+    prices: TypicalPrices,
+    need: NeedDef,
+    count: int,
+    year: int,
+    adult: bool,
+    prefix: str,
+    age: int | None = None,
 ) -> list[tuple[CareEvent, str]]:
-    """Care events for ``count`` occurrences of ``need``; each with its deductible kind."""
+    """Care events for ``count`` occurrences of ``need`` (the child references for a child);
+    each with its deductible kind."""
     out: list[tuple[CareEvent, str]] = []
+    refs = need.items if age is None else need.items_for(age)
     for k, day in enumerate(_dates(year, count)):
-        for ref in need.items:
+        for ref in refs:
             item = prices.item(ref)
             for j, part in enumerate(item.settle_as):
                 billed = part.billed_cents if part.billed_cents is not None else item.billed_cents
@@ -294,11 +313,11 @@ def advise(
                 if count <= 0:
                     continue
                 need = prices.need(need_id)
-                evs = _events(prices, need, count, year, adult, f"p{pi}-")
+                evs = _events(prices, need, count, year, adult, f"p{pi}-", age)
                 for ev, _ in evs:
                     owners[ev.id] = (need_id, count)
                 events.extend(evs)
-                for ref in need.items:
+                for ref in need.items_for(age):
                     used[ref] = prices.item(ref)
             if not events:
                 continue

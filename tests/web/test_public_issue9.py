@@ -201,3 +201,37 @@ def test_the_agents_late_entry_surcharge_is_in_the_headline_and_the_confirmation
     assert r.status_code == 302, " ".join(r.text.split())[:3000]
     page = " ".join(client.get(r["Location"]).text.split())
     assert f"majoration de {m.group(1)} % comprise" in page
+
+
+def test_childrens_glasses_are_priced_on_the_child_reference(client) -> None:
+    from mutuelle.advice import load_typical_prices
+
+    prices = load_typical_prices()
+    need = prices.need("lunettes_simples")
+    assert need.items_for(10) == ("optique_equipement_classe_b_unifocal_enfant",)
+    assert need.items_for(40) == ("optique_equipement_classe_b_unifocal_adulte",)
+    child = prices.item("optique_equipement_classe_b_unifocal_enfant")
+    assert child.tag in ("A", "S", "C") and child.sources
+    assert sum(p.billed_cents or 0 for p in child.settle_as) == child.billed_cents
+    client.post(
+        reverse("public:advice"),
+        {
+            "situation": "residents",
+            "member_birth": "15/06/1985",
+            "children": "2",
+            "child_0_birth": f"01/02/{THIS_YEAR - 9}",
+            "child_1_birth": f"01/02/{THIS_YEAR - 6}",
+            "start": f"01/01/{THIS_YEAR + 1}",
+        },
+    )
+    r = client.post(
+        reverse("public:advice"),
+        {"action": "needs", "q_1_lunettes_simples": "1", "q_2_lunettes_simples": "1"},
+    )
+    text = " ".join(r.text.split())
+    assert "Lunettes enfant à tarif libre" in text  # the reference used, with its sources
+    assert "Lunettes adulte à tarif libre (classe B) : monture + 2 verres simples" not in text
+    # Children in their order in every detail table.
+    first = text.index("Enfant n° 1")
+    assert first < text.index("Enfant n° 2")
+    assert "/work/" not in text and ".md" not in text

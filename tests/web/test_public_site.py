@@ -297,7 +297,7 @@ def test_unknown_pages_are_plain_french_without_debug(client) -> None:
 
 def test_typical_prices_are_sourced_tagged_and_consistent() -> None:
     prices = load_typical_prices()
-    assert len(prices.items) == 37
+    assert len(prices.items) == 38
     for item in prices.items:
         assert item.tag in ("C", "S", "U", "A") and item.sources, item.id
         assert item.valid_from <= item.valid_to

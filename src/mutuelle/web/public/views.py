@@ -35,8 +35,8 @@ from mutuelle.web.public.forms import (
     rows_action,
 )
 from mutuelle.web.public.formulas import formula_choices
-from mutuelle.web.public.simulation import request_surcharge
 from mutuelle.web.public.models import PermanencePlace, PermanenceSlot, PlaceStatus
+from mutuelle.web.public.simulation import request_surcharge
 
 HOUSEHOLD_KEYS = (
     "situation",
