@@ -199,7 +199,7 @@ def request_surcharge(offer: Offer, adhesion: Any) -> Surcharge | None:
     if adhesion.range != "agents":
         return None
     member = Member(
-        role="adherent",  # type: ignore[arg-type]
+        role="adherent",
         birth_date=adhesion.member.birth_date,
         index=0,
         agent=AgentFacts(
