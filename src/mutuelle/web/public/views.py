@@ -418,7 +418,7 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
         "monthly": adhesion.monthly_cents,
         "link_url": info.get("link_url", ""),
         "surcharge": request_surcharge(services.the_offer(), adhesion),
-        "link_minutes": links.SESSION_SECONDS // 60,
+        "link_hours": links.SESSION_SECONDS // 3600,
         "contact": contact(services.the_offer()),
     }
     status = 400 if form.is_bound and form.errors else 200
