@@ -235,3 +235,52 @@ def test_childrens_glasses_are_priced_on_the_child_reference(client) -> None:
     first = text.index("Enfant n° 1")
     assert first < text.index("Enfant n° 2")
     assert "/work/" not in text and ".md" not in text
+
+
+def test_permanences_without_hours_say_how_to_reach_the_mutuelle(client) -> None:
+    text = " ".join(client.get(reverse("public:permanences")).text.split())
+    assert "ne sont pas encore publiés" in text
+    assert "contact@mutuelle-entrenous.fr" in text and "73000 Chambéry" in text
+    assert "Règlement mutualiste, art. I-7-3-2" in text  # the addresses' source, for residents
+    assert ".txt" not in text and "l. 19" not in text  # the places' sources without seed lines
+
+
+def test_the_fourth_child_line_says_what_it_is(client) -> None:
+    kids = {f"child_{i}_birth": f"01/02/{THIS_YEAR - 4 - 2 * i}" for i in range(3)}
+    r = client.post(
+        reverse("public:simulator"),
+        {
+            "situation": "residents",
+            "member_birth": "15/06/1990",
+            "start": f"01/01/{THIS_YEAR + 1}",
+            "children": "3",
+            **kids,
+        },
+    )
+    text = " ".join(r.text.split())
+    assert "Un 4e enfant serait couvert sans cotisation" in text
+    assert "que vous n&#x27;auriez pas à payer pour lui" in text
+    assert "économie de" not in text
+
+
+@pytest.mark.parametrize(
+    "household",
+    [
+        {"situation": "residents", "member_birth": f"02/02/{THIS_YEAR - 80}"},
+        {
+            "situation": "agents",
+            "member_birth": "10/03/1975",
+            "agent_entry": "01/09/2019",
+        },
+        {"situation": "tns", "member_birth": "03/10/1975", "spouse_birth": "17/02/1977"},
+    ],
+)
+def test_results_of_other_visitors_hold_no_internal_words(client, household) -> None:
+    from tests.e2e.test_public_words import leaks
+
+    data = {"start": f"01/01/{THIS_YEAR + 1}", "resources": "20000", **household}
+    r = client.post(reverse("public:simulator"), data)
+    assert r.status_code == 200
+    text = re.sub(r"<[^>]+>", " ", r.text)
+    text = re.sub(r"<script.*?</script>", " ", text, flags=re.S)
+    assert not leaks(" ".join(text.split()))
