@@ -284,3 +284,20 @@ def test_results_of_other_visitors_hold_no_internal_words(client, household) -> 
     text = re.sub(r"<[^>]+>", " ", r.text)
     text = re.sub(r"<script.*?</script>", " ", text, flags=re.S)
     assert not leaks(" ".join(text.split()))
+
+
+def test_children_are_listed_in_the_order_they_were_typed(client) -> None:
+    births = {"child_0_birth": "01/01/2020", "child_1_birth": "01/01/2010"}
+    r = client.post(
+        reverse("public:simulator"),
+        {
+            "situation": "residents",
+            "member_birth": "15/06/1985",
+            "start": f"01/01/{THIS_YEAR + 1}",
+            "children": "2",
+            **births,
+        },
+    )
+    text = " ".join(re.sub(r"<[^>]+>", " ", r.text).split())
+    rows = re.findall(r"(Enfant n° \d) \(\d+ ans", text)
+    assert rows == ["Enfant n° 1", "Enfant n° 2"]

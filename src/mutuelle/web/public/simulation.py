@@ -234,7 +234,8 @@ def simulate(offer: Offer, hh: Household) -> Simulation:
                     notes=m.notes,
                     steps=tuple(m.steps),
                 )
-                for m in f.members
+                # In the order the visitor typed them (the core ranks children by age).
+                for m in sorted(f.members, key=lambda m: m.member.index)
             ]
             columns.append(
                 FormulaColumn(
