@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -107,6 +108,41 @@ def _journey(page: Any, shot: Any) -> None:
     page.goto("/api/docs")
     page.wait_for_timeout(500)
     shot("12-api-docs")
+    _other_visitors(page, shot)
+
+
+def _other_visitors(page: Any, shot: Any) -> None:
+    """The visitors of issue 9 whose answers differ: a widower of 81 (formulas he cannot join,
+    what they would reimburse for his hearing aids), a late-entry agent (the surcharge), a
+    self-employed family (the TNS formulas)."""
+    import datetime as dt
+
+    year = dt.date.today().year
+    page.goto("/simulateur/")
+    page.get_by_label("Votre date de naissance").fill(f"02/02/{year - 80}")
+    page.get_by_label("Date de naissance de votre conjoint-e").fill("")
+    for _ in range(page.locator(".child-row").count()):
+        page.get_by_role("button", name=re.compile("Retirer l'enfant")).first.click()
+    page.get_by_label("Ressources de votre foyer").fill("")
+    page.get_by_role("button", name="Voir les cotisations").click()
+    page.wait_for_selector("#resultats")
+    shot("13-simulateur-81-ans")
+    page.get_by_role("link", name="Comparer selon mes soins").click()
+    page.wait_for_selector("#besoins")
+    page.get_by_label("Aides auditives à tarif libre (une par oreille)").fill("2")
+    page.get_by_role("button", name="Comparer le coût total").click()
+    page.wait_for_selector("#resultats")
+    shot("14-conseil-81-ans")
+    page.goto("/simulateur/")
+    page.get_by_label("Agent-e de la Ville de Grenoble ou du CCAS").check()
+    page.get_by_label("Votre date de naissance").fill("10/03/1975")
+    page.get_by_label("Date d'entrée dans la fonction publique").fill("01/09/2019")
+    page.get_by_role("button", name="Voir les cotisations").click()
+    page.wait_for_selector("#resultats")
+    shot("15-simulateur-agente-majoration")
+    page.goto("/adherer/")
+    page.get_by_label("Travailleur-euse non salarié-e à Grenoble").check()
+    shot("16-adhesion-formules-tns")
 
 
 def _file_request(page: Any) -> None:
