@@ -286,9 +286,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
 # --- ask to join ---------------------------------------------------------------------------
 
 
+@limited("compute")  # the anti-abuse ceiling of every form (60 a minute): no visitor meets it
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
-    """The request form. Only a request actually filed counts in the rate limit (bucket
+    """The request form. Only a request actually filed counts in the limit of requests (bucket
     « adhesion »): a correction, a refused check or adding a person never does (issue 9)."""
     offer = services.the_offer()
     formulas = services.formulas_by_range(offer)
@@ -482,6 +483,7 @@ def advice(request: HttpRequest) -> HttpResponse:
             save_household(request, request.POST)
             return redirect(reverse("public:advice") + "#besoins")
         context["hform"] = hform
+        context["focus"] = getattr(hform, "focus", "")
         return render(request, "public/advice.html", context, status=_status(hform))
     saved = saved_household(request)
     hform = HouseholdForm(saved) if saved else HouseholdForm()
