@@ -305,7 +305,8 @@ def test_children_are_listed_in_the_order_they_were_typed(client) -> None:
 
 @pytest.mark.parametrize("page", ["public:advice", "public:css", "public:join"])
 def test_adding_a_child_returns_to_it_on_every_form(client, page) -> None:
-    r = client.post(reverse(page), {"situation": "residents", "children": "1", "action": "add_child"})
+    data = {"situation": "residents", "children": "1", "action": "add_child"}
+    r = client.post(reverse(page), data)
     assert r.status_code == 200
     assert re.search(r'data-focus="id_child_1_(birth|first_name)"', r.text)
     assert 'id="id_child_1_birth"' in r.text
