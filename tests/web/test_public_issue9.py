@@ -310,3 +310,13 @@ def test_adding_a_child_returns_to_it_on_every_form(client, page) -> None:
     assert r.status_code == 200
     assert re.search(r'data-focus="id_child_1_(birth|first_name)"', r.text)
     assert 'id="id_child_1_birth"' in r.text
+
+
+def test_a_choice_outside_the_list_is_said_in_plain_words(client) -> None:
+    r = client.post(reverse("public:simulator"), {"situation": "nulle-part"})
+    assert "Choisissez une des réponses proposées." in r.text
+    assert "lectionnez" not in r.text
+    client.post(reverse("public:join"), join_data())
+    a = Adhesion.objects.get()
+    r = client.post(reverse("public:request", args=[a.number]), {"kind": "autre:9"})
+    assert "Choisissez une des pièces de la liste." in r.text and "lectionnez" not in r.text

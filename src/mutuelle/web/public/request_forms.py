@@ -282,7 +282,13 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
 class UploadForm(forms.Form):
     """One justificatif (the kind is chosen among those the request needs)."""
 
-    kind = forms.ChoiceField(label="Pièce", error_messages={"required": "Choisissez la pièce."})
+    kind = forms.ChoiceField(
+        label="Pièce",
+        error_messages={
+            "required": "Choisissez la pièce.",
+            "invalid_choice": "Choisissez une des pièces de la liste.",
+        },
+    )
     file = forms.FileField(
         label="Fichier (PDF, JPEG ou PNG, 5 Mo au plus)",
         error_messages={
