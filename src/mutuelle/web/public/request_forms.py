@@ -157,13 +157,14 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
     )
     certify = forms.BooleanField(
         label="Je certifie que ces informations sont exactes ; je sais qu'une fausse déclaration "
-        "intentionnelle peut entraîner la nullité de l'adhésion (Règlement I-3-3).",
+        "intentionnelle peut entraîner la nullité de l'adhésion (Règlement mutualiste, "
+        "art. I-3-3).",
         error_messages={"required": "Cochez cette case pour certifier vos informations."},
     )
     documents_read = forms.BooleanField(
         label="Je sais que le règlement mutualiste et le tableau des garanties de la formule "
         "font foi : la Mutuelle me les remet avec la confirmation de l'adhésion, et j'aurai alors "
-        "14 jours pour y renoncer (vente à distance, Règlement I-6-1).",
+        "14 jours pour y renoncer (vente à distance, Règlement mutualiste, art. I-6-1).",
         error_messages={"required": "Cochez cette case pour confirmer que vous l'avez lue."},
     )
     data_consent = forms.BooleanField(
