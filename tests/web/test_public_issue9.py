@@ -320,3 +320,18 @@ def test_a_choice_outside_the_list_is_said_in_plain_words(client) -> None:
     a = Adhesion.objects.get()
     r = client.post(reverse("public:request", args=[a.number]), {"kind": "autre:9"})
     assert "Choisissez une des pièces de la liste." in r.text and "lectionnez" not in r.text
+
+
+def test_the_request_form_at_12_children_says_the_limit_too(client) -> None:
+    data = {**join_data(), "children": "12", "action": "add_child"}
+    r = client.post(reverse("public:join"), data)
+    assert r.status_code == 200 and "12 enfants au plus" in r.text
+    assert 'value="add_child"' not in r.text
+    assert 'data-focus="ajouter-enfant"' in r.text
+
+
+def test_the_request_page_is_never_cached(client) -> None:
+    client.post(reverse("public:join"), join_data())
+    a = Adhesion.objects.get()
+    r = client.get(reverse("public:request", args=[a.number]))
+    assert r["Cache-Control"] == "no-store" and r["Referrer-Policy"] == "no-referrer"

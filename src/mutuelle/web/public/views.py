@@ -362,7 +362,10 @@ def request_link(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     links.remember(request, link.adhesion, token, link.documents)
-    return redirect("public:request", number=link.adhesion.number)
+    response = redirect("public:request", number=link.adhesion.number)
+    response["Cache-Control"] = "no-store"  # the token stays out of caches
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _my_request(request: HttpRequest, number: str) -> Adhesion:
@@ -423,7 +426,10 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
         "contact": contact(services.the_offer()),
     }
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "public/request.html", context, status=status)
+    response = render(request, "public/request.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # personal data and the private link
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def request_info(request: HttpRequest, adhesion: Adhesion) -> dict[str, Any]:
