@@ -162,6 +162,10 @@ def test_a_self_employed_plumbers_family_sees_only_tns_formulas_described(page) 
     assert texts[0] == "— choisir —" and len(texts) == 8, texts
     assert all(" — verre simple : " in t for t in texts[1:])  # described, not bare codes
     assert not any(t.startswith("Bauges") for t in texts)
+    # The select cuts the text on a phone: the levels are also listed in full below it.
+    page.get_by_text("Ce que rembourse chaque formule TNS").click()
+    levels = text_of(page, "details.only-tns")
+    assert "AER : verre simple : 160 €" in levels and "annexe 8" in levels
     page.get_by_label("Particulier : j'habite à Grenoble").check()
     options = page.locator("select[name=formula] option:not([hidden])")
     assert options.count() == 6 and "ASOCLR" not in options.nth(1).inner_text()

@@ -34,7 +34,7 @@ from mutuelle.web.public.forms import (
     UploadForm,
     rows_action,
 )
-from mutuelle.web.public.formulas import formula_choices
+from mutuelle.web.public.formulas import formula_choices, formula_levels
 from mutuelle.web.public.models import PermanencePlace, PermanenceSlot, PlaceStatus
 from mutuelle.web.public.simulation import request_surcharge
 
@@ -299,6 +299,7 @@ def join(request: HttpRequest) -> HttpResponse:
         "page": "join",
         "formulas": formulas,
         "formulas_json": formulas,
+        "tns_levels": formula_levels(offer, "tns") if "tns" in offer.ranges else {},
     }
     if request.method == "POST":
         changed = rows_action(request.POST)

@@ -28,6 +28,9 @@
     agents.forEach(function (el) {
       el.hidden = !isAgent && !el.querySelector(".has-error");
     });
+    document.querySelectorAll(".only-tns").forEach(function (el) {
+      el.hidden = !(checked && checked.value === "tns");
+    });
     if (byRange && select && checked && byRange[checked.value]) {
       var allowed = byRange[checked.value];
       select.querySelectorAll("optgroup").forEach(function (group) {
