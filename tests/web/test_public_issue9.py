@@ -335,3 +335,13 @@ def test_the_request_page_is_never_cached(client) -> None:
     a = Adhesion.objects.get()
     r = client.get(reverse("public:request", args=[a.number]))
     assert r["Cache-Control"] == "no-store" and r["Referrer-Policy"] == "no-referrer"
+
+
+def test_no_error_box_is_ever_empty(client) -> None:
+    r = client.post(
+        reverse("public:simulator"),
+        {"situation": "residents", "member_birth": "01/01/1980", "children": "-3"},
+    )
+    assert r.status_code == 400
+    summary = re.search(r'id="erreurs".*?</ul>', r.text, re.S)
+    assert summary and "ne peut pas être négatif" in summary.group(0)

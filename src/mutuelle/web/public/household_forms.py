@@ -262,7 +262,15 @@ class HouseholdForm(ChildrenMixin, forms.Form):
     rsa = forms.BooleanField(
         label="Quelqu'un de mon foyer touche le RSA", required=False, initial=False
     )
-    children = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    children = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        error_messages={
+            "min_value": "Le nombre d'enfants ne peut pas être négatif : rechargez la page.",
+            "invalid": "Le nombre d'enfants n'est pas lisible : rechargez la page.",
+        },
+    )
 
     def __init__(self, *args: Any, for_css: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

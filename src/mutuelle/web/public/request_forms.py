@@ -174,7 +174,15 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
             "required": "Cochez cette case : sans elle, la demande ne peut être étudiée."
         },
     )
-    children = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    children = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        error_messages={
+            "min_value": "Le nombre d'enfants ne peut pas être négatif : rechargez la page.",
+            "invalid": "Le nombre d'enfants n'est pas lisible : rechargez la page.",
+        },
+    )
 
     def __init__(
         self,
