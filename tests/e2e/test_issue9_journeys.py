@@ -201,3 +201,21 @@ def test_an_upload_error_is_focused_and_on_screen(page) -> None:
     assert "ni un PDF, ni une image" in text_of(page, "#erreurs")
     no_sideways_scroll(page)
     assert_accessible(page, "erreur d'envoi de justificatif")
+
+
+def test_the_limit_and_the_gone_link_pages_are_plain_and_accessible(page, settings) -> None:
+    page.goto("/adherer/suivi/ce-lien-n-existe-pas/")
+    assert "Ce lien n'ouvre plus de demande" in text_of(page, "main")
+    assert_accessible(page, "lien privé inconnu")
+    settings.MUTUELLE_RATE_LIMITS = {**settings.MUTUELLE_RATE_LIMITS, "compute": (1, 60)}
+    settings.MUTUELLE_RATE_LIMIT_SCALE = 1
+    from django.core.cache import cache
+
+    cache.clear()
+    page.goto("/simulateur/")
+    for _ in range(2):
+        page.get_by_role("button", name="Voir les cotisations").click()
+    main = text_of(page, "main")
+    assert re.search(r"Vous pourrez réessayer dans \d+ minutes?\.", main), main
+    assert "permanence" in main and "secondes" not in main
+    assert_accessible(page, "trop de demandes")
