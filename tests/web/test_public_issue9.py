@@ -345,3 +345,13 @@ def test_no_error_box_is_ever_empty(client) -> None:
     assert r.status_code == 400
     summary = re.search(r'id="erreurs".*?</ul>', r.text, re.S)
     assert summary and "ne peut pas être négatif" in summary.group(0)
+
+
+def test_a_telephone_staff_enter_for_a_place_is_shown(client) -> None:
+    from mutuelle.web.public.models import PermanencePlace
+
+    place = PermanencePlace.objects.get(name="Hôtel de Ville de Grenoble")
+    place.phone = "04 76 00 00 00"
+    place.save()
+    page = client.get(reverse("public:permanences")).text
+    assert 'href="tel:0476000000"' in page and "04 76 00 00 00" in page

@@ -30,6 +30,12 @@ class PermanencePlace(models.Model):
     )
     postcode = models.CharField("code postal", max_length=10, blank=True)
     city = models.CharField("commune", max_length=100, default="Grenoble")
+    phone = models.CharField(
+        "téléphone",
+        max_length=30,
+        blank=True,
+        help_text="le numéro à appeler pour ce lieu (les textes n'en donnent pas : à saisir)",
+    )
     access = models.TextField(
         "accès et accessibilité",
         blank=True,
