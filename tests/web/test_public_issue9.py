@@ -334,7 +334,7 @@ def test_the_request_page_is_never_cached(client) -> None:
     client.post(reverse("public:join"), join_data())
     a = Adhesion.objects.get()
     r = client.get(reverse("public:request", args=[a.number]))
-    assert r["Cache-Control"] == "no-store" and r["Referrer-Policy"] == "no-referrer"
+    assert r["Cache-Control"] == "no-store" and r["Referrer-Policy"] == "same-origin"
 
 
 def test_no_error_box_is_ever_empty(client) -> None:

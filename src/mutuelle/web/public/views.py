@@ -428,8 +428,10 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
     }
     status = 400 if form.is_bound and form.errors else 200
     response = render(request, "public/request.html", context, status=status)
-    response["Cache-Control"] = "no-store"  # personal data and the private link
-    response["Referrer-Policy"] = "no-referrer"
+    # Personal data and the private link: never cached. (The site's « same-origin » referrer
+    # policy stays: « no-referrer » would send « Origin: null » with the upload form, which the
+    # CSRF check refuses.)
+    response["Cache-Control"] = "no-store"
     return response
 
 
