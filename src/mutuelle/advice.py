@@ -35,6 +35,7 @@ from mutuelle import yamlio
 from mutuelle.benefits import CareEvent, Coverage, compile_plan, settle
 from mutuelle.benefits.plan import PlanError
 from mutuelle.dates import age_on
+from mutuelle.explain import Cited
 from mutuelle.offers.model import Offer
 from mutuelle.pricing import FormulaQuote, Household, quote
 
@@ -99,6 +100,15 @@ class NeedDef(_Frozen):
     max_per_year: int = Field(ge=1)
     min_age: int | None = None
     max_age: int | None = None
+    # The child reference prices of the same need, up to ``child_max_age`` (issue 9).
+    child_items: tuple[str, ...] = ()
+    child_max_age: int | None = None
+
+    def items_for(self, age: int) -> tuple[str, ...]:
+        """The typical items of this need for a person of ``age`` (1 January)."""
+        if self.child_items and self.child_max_age is not None and age <= self.child_max_age:
+            return self.child_items
+        return self.items
 
     def applies_to(self, age: int) -> bool:
         return (self.min_age is None or age >= self.min_age) and (
@@ -117,7 +127,9 @@ class TypicalPrices(_Frozen):
         if len(by_id) != len(self.items):
             raise ValueError("duplicate typical item id")
         for n in self.needs:
-            for ref in n.items:
+            if bool(n.child_items) != (n.child_max_age is not None):
+                raise ValueError(f"need {n.id}: child_items and child_max_age go together")
+            for ref in (*n.items, *n.child_items):
                 item = by_id.get(ref)
                 if item is None:
                     raise ValueError(f"need {n.id}: unknown item {ref!r}")
@@ -180,6 +192,15 @@ class FormulaAdvice:
     cares: tuple[CareResult, ...]
     gaps: tuple[str, ...]
     cheapest: bool = False
+    # Not joinable by this household (no published tariff, e.g. the 80+ column of Beaufortain
+    # and Vanoise, G-01): what it would reimburse is still shown, its premium is unknown and it
+    # is never ranked (issue 9).
+    refusal: str = ""
+    refusal_cite: Cited | None = None
+
+    @property
+    def joinable(self) -> bool:
+        return not self.refusal
 
     @property
     def total_cents(self) -> int:
@@ -195,9 +216,10 @@ class Advice:
     year: int
     range_id: str
     formulas: tuple[FormulaAdvice, ...]
-    refused: tuple[tuple[str, str, str], ...]  # (formula, why, source): not priced
+    refused: tuple[tuple[str, str, Cited | None], ...]  # (formula, why, source): not priced
     items_used: tuple[TypicalItem, ...]
     notes: tuple[str, ...] = field(default=())
+    not_joinable: tuple[FormulaAdvice, ...] = ()  # what the refused formulas would reimburse
 
     @property
     def ranked(self) -> tuple[FormulaAdvice, ...]:
@@ -211,12 +233,20 @@ def _dates(year: int, count: int) -> list[dt.date]:
 
 
 def _events(
-    prices: TypicalPrices, need: NeedDef, count: int, year: int, adult: bool, prefix: str
+    prices: TypicalPrices,
+    need: NeedDef,
+    count: int,
+    year: int,
+    adult: bool,
+    prefix: str,
+    age: int | None = None,
 ) -> list[tuple[CareEvent, str]]:
-    """Care events for ``count`` occurrences of ``need``; each with its deductible kind."""
+    """Care events for ``count`` occurrences of ``need`` (the child references for a child);
+    each with its deductible kind."""
     out: list[tuple[CareEvent, str]] = []
+    refs = need.items if age is None else need.items_for(age)
     for k, day in enumerate(_dates(year, count)):
-        for ref in need.items:
+        for ref in refs:
             item = prices.item(ref)
             for j, part in enumerate(item.settle_as):
                 billed = part.billed_cents if part.billed_cents is not None else item.billed_cents
@@ -266,11 +296,11 @@ def advise(
     plan = compile_plan(offer.id, household.range)
     used: dict[str, TypicalItem] = {}
     results: list[FormulaAdvice] = []
-    refused: list[tuple[str, str, str]] = []
+    refused: list[tuple[str, str, Cited | None]] = []
+    not_joinable: list[FormulaAdvice] = []
     for fq in q.formulas:
         if not isinstance(fq, FormulaQuote):
-            refused.append((fq.formula, fq.error, fq.source))
-            continue
+            refused.append((fq.formula, fq.error, fq.cite))
         cares: list[CareResult] = []
         gaps: list[str] = []
         refund = 0
@@ -283,11 +313,11 @@ def advise(
                 if count <= 0:
                     continue
                 need = prices.need(need_id)
-                evs = _events(prices, need, count, year, adult, f"p{pi}-")
+                evs = _events(prices, need, count, year, adult, f"p{pi}-", age)
                 for ev, _ in evs:
                     owners[ev.id] = (need_id, count)
                 events.extend(evs)
-                for ref in need.items:
+                for ref in need.items_for(age):
                     used[ref] = prices.item(ref)
             if not events:
                 continue
@@ -340,10 +370,11 @@ def advise(
                 )
             refund += sum(max(0, v - DEDUCTIBLE_CAP_CENTS) for v in deductibles.values())
         oop = sum(c.out_of_pocket_cents for c in cares) - refund
-        results.append(
+        joinable = isinstance(fq, FormulaQuote)
+        (results if joinable else not_joinable).append(
             FormulaAdvice(
                 formula=fq.formula,
-                premium_cents=fq.year_cents,
+                premium_cents=fq.year_cents if isinstance(fq, FormulaQuote) else 0,
                 billed_cents=sum(c.billed_cents for c in cares),
                 amo_cents=sum(c.amo_cents for c in cares) + refund,
                 mutuelle_cents=sum(c.mutuelle_cents for c in cares),
@@ -351,6 +382,8 @@ def advise(
                 deductible_refund_cents=refund,
                 cares=tuple(cares),
                 gaps=tuple(dict.fromkeys(gaps)),
+                refusal="" if isinstance(fq, FormulaQuote) else fq.error,
+                refusal_cite=None if isinstance(fq, FormulaQuote) else fq.cite,
             )
         )
     ranked = [r for r in results if r.complete]
@@ -364,4 +397,5 @@ def advise(
         refused=tuple(refused),
         items_used=tuple(used.values()),
         notes=q.notes,
+        not_joinable=tuple(not_joinable),
     )

@@ -132,13 +132,13 @@ def test_a_family_of_five_simulates_compares_is_oriented_then_asks_to_join(page)
     page.get_by_role("link", name="Comparer selon mes soins").click()
     page.wait_for_selector("#besoins")
     assert "Votre foyer : particulier" in text_of(page, "main")
-    page.get_by_role("group", name=re.compile("Pour Vous")).get_by_label(
+    page.get_by_role("group", name=re.compile("Pour vous")).get_by_label(
         "Nouvelles lunettes à verres progressifs"
     ).fill("1")
-    page.get_by_role("group", name=re.compile("Pour Enfant n° 1")).get_by_label(
+    page.get_by_role("group", name=re.compile("Pour l.enfant n° 1")).get_by_label(
         "Semestres d'orthodontie"
     ).fill("2")
-    page.get_by_role("group", name=re.compile("Pour Votre conjoint-e")).get_by_label(
+    page.get_by_role("group", name=re.compile("Pour votre conjoint-e")).get_by_label(
         "Séances d'ostéopathe"
     ).fill("4")
     page.get_by_role("button", name="Comparer le coût total").click()

@@ -106,7 +106,7 @@ def test_errors_are_next_to_the_field_in_plain_french_and_nothing_is_lost(client
     )
     assert r.status_code == 400
     assert "la clé de contrôle ne correspond pas" in r.text
-    assert "Cette date n&#x27;est pas lisible" in r.text
+    assert "Le 31/02/1954 n&#x27;existe pas : en février 1954, il y a 28 jours" in r.text
     assert 'href="#id_iban"' in r.text and 'aria-invalid="true"' in r.text
     assert 'value="3 place Grenette"' in r.text
     assert not Adhesion.objects.exists()
@@ -297,7 +297,7 @@ def test_unknown_pages_are_plain_french_without_debug(client) -> None:
 
 def test_typical_prices_are_sourced_tagged_and_consistent() -> None:
     prices = load_typical_prices()
-    assert len(prices.items) == 37
+    assert len(prices.items) == 38
     for item in prices.items:
         assert item.tag in ("C", "S", "U", "A") and item.sources, item.id
         assert item.valid_from <= item.valid_to

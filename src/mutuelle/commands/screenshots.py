@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -99,11 +100,73 @@ def _journey(page: Any, shot: Any) -> None:
     shot("08-adhesion-formulaire")
     page.get_by_role("button", name="Envoyer ma demande").click()
     shot("09-adhesion-erreurs")
+    _file_request(page)
+    page.wait_for_selector("#lien-prive")
+    shot("10-demande-enregistree")
     page.goto("/permanences/")
-    shot("10-permanences")
+    shot("11-permanences")
     page.goto("/api/docs")
     page.wait_for_timeout(500)
-    shot("11-api-docs")
+    shot("12-api-docs")
+    _other_visitors(page, shot)
+
+
+def _other_visitors(page: Any, shot: Any) -> None:
+    """The visitors of issue 9 whose answers differ: a widower of 81 (formulas he cannot join,
+    what they would reimburse for his hearing aids), a late-entry agent (the surcharge), a
+    self-employed family (the TNS formulas)."""
+    import datetime as dt
+
+    year = dt.date.today().year
+    page.goto("/simulateur/")
+    page.get_by_label("Votre date de naissance").fill(f"02/02/{year - 80}")
+    page.get_by_label("Date de naissance de votre conjoint-e").fill("")
+    for _ in range(page.locator(".child-row").count()):
+        page.get_by_role("button", name=re.compile("Retirer l'enfant")).first.click()
+    page.get_by_label("Ressources de votre foyer").fill("")
+    page.get_by_role("button", name="Voir les cotisations").click()
+    page.wait_for_selector("#resultats")
+    shot("13-simulateur-81-ans")
+    page.get_by_role("link", name="Comparer selon mes soins").click()
+    page.wait_for_selector("#besoins")
+    page.get_by_label("Aides auditives à tarif libre (une par oreille)").fill("2")
+    page.get_by_role("button", name="Comparer le coût total").click()
+    page.wait_for_selector("#resultats")
+    shot("14-conseil-81-ans")
+    page.goto("/simulateur/")
+    page.get_by_label("Agent-e de la Ville de Grenoble ou du CCAS").check()
+    page.get_by_label("Votre date de naissance").fill("10/03/1975")
+    page.get_by_label("Date d'entrée dans la fonction publique").fill("01/09/2019")
+    page.get_by_role("button", name="Voir les cotisations").click()
+    page.wait_for_selector("#resultats")
+    shot("15-simulateur-agente-majoration")
+    page.goto("/adherer/")
+    page.get_by_label("Travailleur-euse non salarié-e à Grenoble").check()
+    shot("16-adhesion-formules-tns")
+
+
+def _file_request(page: Any) -> None:
+    """The request form filled for the household of the journey (two adults, three children,
+    kept from the simulator), then sent: the request's page, its private link and its PDF."""
+    page.goto("/adherer/?formule=Belledonne&situation=residents")
+    page.get_by_role("checkbox", name="J'habite à Grenoble").check()
+    page.get_by_label("Nom", exact=True).fill("Martin")
+    page.get_by_label("Prénom", exact=True).fill("Claire")
+    page.get_by_label("Date de naissance", exact=True).fill("15/06/1985")
+    page.get_by_label("Adresse électronique").fill("claire.martin@example.org")
+    page.get_by_label("Adresse", exact=True).fill("12 rue des Alpes")
+    page.get_by_label("Code postal").fill("38000")
+    page.get_by_label("Commune").fill("Grenoble")
+    page.get_by_label("Nom du ou de la conjoint-e (facultatif)", exact=True).fill("Martin")
+    page.get_by_label("Prénom du ou de la conjoint-e (facultatif)", exact=True).fill("Karim")
+    for n in range(1, page.locator(".child-row").count() + 1):
+        page.get_by_label(f"Prénom de l'enfant n° {n}", exact=True).fill(f"Enfant{n}")
+        page.get_by_label(f"Nom de l'enfant n° {n}", exact=True).fill("Martin")
+    page.get_by_label("IBAN de votre compte").fill("FR76 3000 6000 0112 3456 7890 189")
+    page.get_by_label("Titulaire du compte").fill("Claire Martin")
+    for label in ("Je certifie", "Je sais que le règlement", "J'accepte que la Mutuelle"):
+        page.get_by_label(label).check()
+    page.get_by_role("button", name="Envoyer ma demande").click()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -86,6 +86,7 @@ class RequestFacts:
     justificatifs: tuple[Justificatif, ...]
     consent_at: dt.datetime | None
     issued_at: dt.datetime
+    private_link: str = ""  # the request's private address (public site, issue 9), if known
 
 
 def request_summary(f: RequestFacts) -> Document:
@@ -129,7 +130,7 @@ def request_summary(f: RequestFacts) -> Document:
                 "Mutuelle communale de Grenoble : offre de la ",
                 Text(MUTUAL, strong=True),
                 " en partenariat avec la Ville de Grenoble. Contenu du bulletin d'adhésion "
-                "(Règlement mutualiste I-3-2). ",
+                "(Règlement mutualiste, art. I-3-2). ",
                 Text("Ce document n'est pas une attestation d'adhésion", strong=True),
                 " : la Mutuelle étudie la demande, puis vous adresse le bulletin à signer et la "
                 "confirmation.",
@@ -196,6 +197,23 @@ def request_summary(f: RequestFacts) -> Document:
                     ),
                 ),
             ),
+            *(
+                (
+                    Section(
+                        "Votre lien privé",
+                        (
+                            Paragraph.of(
+                                "Pour retrouver votre demande et envoyer vos justificatifs "
+                                "depuis un autre appareil, tant qu'elle est à l'étude : ",
+                                Text(f.private_link, strong=True),
+                                " — gardez-le pour vous, il ouvre votre demande sans mot de passe.",
+                            ),
+                        ),
+                    ),
+                )
+                if f.private_link
+                else ()
+            ),
             Section(
                 "Les pièces justificatives",
                 (
@@ -214,11 +232,11 @@ def request_summary(f: RequestFacts) -> Document:
                 (
                     Paragraph.of(
                         f"{consent} a certifié l'exactitude de ces informations (Règlement "
-                        "I-3-3 : une fausse déclaration intentionnelle peut entraîner la nullité "
-                        "de l'adhésion), a pris connaissance que le règlement mutualiste et le "
-                        "tableau des garanties font foi, et a accepté que la Mutuelle Entrenous "
-                        "traite ces données pour étudier la demande et gérer l'adhésion. Aucune "
-                        "question de santé n'a été posée."
+                        "mutualiste, art. I-3-3 : une fausse déclaration intentionnelle peut "
+                        "entraîner la nullité de l'adhésion), a pris connaissance que le règlement"
+                        " mutualiste et le tableau des garanties font foi, et a accepté que la "
+                        "Mutuelle Entrenous traite ces données pour étudier la demande et gérer "
+                        "l'adhésion. Aucune question de santé n'a été posée."
                     ),
                 ),
             ),

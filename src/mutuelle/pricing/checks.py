@@ -248,8 +248,10 @@ def agent_majoration(offer: Offer, rng: Range, hh: Household) -> Majoration | No
         )
     starts = {
         "le 10 novembre 2011": rule.reference_date,
-        f"la fin des {rule.grace_years} premières années d'ancienneté "
-        f"({add_years(entry, rule.grace_years):%d/%m/%Y})": add_years(entry, rule.grace_years),
+        # the step adds the date (it was said twice, issue 9)
+        f"la fin des {rule.grace_years} premières années d'ancienneté": add_years(
+            entry, rule.grace_years
+        ),
         f"le {rule.min_age}e anniversaire": add_years(agent.birth_date, rule.min_age),
     }
     if facts.last_reference_cover_end is not None:

@@ -22,6 +22,7 @@ StructureName = Literal["adult_child", "family"]
 Proof = Literal["studies", "job_seeker", "apprentice", "low_income"]
 
 ROLE_LABELS: dict[str, str] = {r.value: r.label for r in vocabulary.Role}
+ADDRESSED = frozenset(r.addressed for r in vocabulary.Role)
 PROOF_LABELS: dict[str, str] = {p.value: p.detail for p in vocabulary.Proof}
 
 
@@ -51,6 +52,8 @@ class Member:
     @property
     def label(self) -> str:
         base = ROLE_LABELS[self.role]
+        if self.name and (self.name in ADDRESSED or self.name.lower().startswith(base)):
+            return self.name  # already « Vous », « Votre conjoint-e », « Enfant n° 2 »
         return f"{base} « {self.name} »" if self.name else f"{base} n° {self.index + 1}"
 
 

@@ -61,8 +61,11 @@ def newborn_savings(offer: Offer, hh: Household) -> Mapping[str, NewbornSaving]:
         tariff = next(m.tariff_cents for m in f.members if m.member.name == "bébé")
         if p.child_free_from_rank is not None and rank >= p.child_free_from_rank.value:
             out[f.formula] = NewbornSaving(
-                f"Un {rank_word} enfant ne cotise pas du tout : économie de "
-                f"{format_euros(12 * tariff)} par an ({format_euros(tariff)} par mois).",
+                # Not a saving on the bill (issue 9): what a child costs in this formula,
+                # that the next one would not pay.
+                f"Un {rank_word} enfant serait couvert sans cotisation : à son âge, un enfant "
+                f"coûte {format_euros(12 * tariff)} par an ({format_euros(tariff)} par mois) "
+                "dans cette formule, que vous n'auriez pas à payer pour lui.",
                 None,
                 (12 * tariff, 12 * tariff),
                 offer.citation(p.child_free_from_rank.source),

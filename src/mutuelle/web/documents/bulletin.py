@@ -15,8 +15,11 @@ from mutuelle.web.members.models import Adhesion
 from mutuelle.web.public import uploads
 
 
-def bulletin_document(adhesion: Adhesion, needed: list[dict[str, Any]]) -> Document:
-    """``needed``: the justificatifs listed when the request was sent (label, who, kind)."""
+def bulletin_document(
+    adhesion: Adhesion, needed: list[dict[str, Any]], private_link: str = ""
+) -> Document:
+    """``needed``: the justificatifs listed when the request was sent (label, who, kind);
+    ``private_link``: the request's private address (public site), printed for the visitor."""
     offer = services.offer_for(adhesion)
     window = core.renunciation_window(
         offer,
@@ -61,12 +64,14 @@ def bulletin_document(adhesion: Adhesion, needed: list[dict[str, Any]]) -> Docum
         start=adhesion.start,
         previous_cover_ends=adhesion.previous_cover_ends,
         renunciation=window.steps[0].rule if window.steps else "",
-        effective_source=offer.cite(rules.effective_date.source),
+        # A resident's document: the source as a resident reads it (issue 9).
+        effective_source=offer.citation(rules.effective_date.source).public(),
         justificatifs=tuple(
             Justificatif(n["label"], n["who"], (n["kind"], uploads.note_for(n)) in received)
             for n in needed
         ),
         consent_at=timezone.localtime(adhesion.consent_at) if adhesion.consent_at else None,
         issued_at=timezone.now(),
+        private_link=private_link,
     )
     return request_summary(facts)

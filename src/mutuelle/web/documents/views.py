@@ -22,9 +22,11 @@ def _request_pdf(request: HttpRequest, number: str) -> HttpResponse:
     from mutuelle.web.public.views import _my_request
 
     adhesion = _my_request(request, number)
-    info = request.session.get(f"request:{number}", {"documents": []})
+    from mutuelle.web.public.views import request_info
+
+    info = request_info(request, adhesion)
     produced = services.produce(
-        bulletin_document(adhesion, info["documents"]),
+        bulletin_document(adhesion, info["documents"], info.get("link_url", "")),
         kind=DocumentKind.bulletin,
         owner=adhesion,
         offer=adhesion.offer,

@@ -51,6 +51,9 @@ class FrenchDateField(forms.DateField):
     def to_python(self, value: Any) -> dt.date | None:
         if isinstance(value, str):
             value = re.sub(r"\s+", " ", value.strip())
+            impossible = impossible_date(value)
+            if impossible:
+                raise ValidationError(impossible, code="invalid")
         return super().to_python(value)
 
     def validate(self, value: Any) -> None:
@@ -66,6 +69,34 @@ class FrenchDateField(forms.DateField):
             raise ValidationError(
                 f"Cette date est à plus de {self.future_years} ans d'ici : vérifiez l'année."
             )
+
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def impossible_date(text: str) -> str:
+    """« 31/02/1990 » is readable but does not exist: say which part is wrong ("" otherwise)."""
+    m = re.fullmatch(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})", text)
+    if not m:
+        return ""
+    day, month, year = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        return (
+            f"Le mois {month} n'existe pas : écrivez le jour, puis le mois (de 1 à 12), puis "
+            "l'année, comme 04/05/1953."
+        )
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        return (
+            f"Le {text} n'existe pas : en {MONTHS[month - 1]} {year}, il y a {last} jours. "
+            "Vérifiez le jour."
+        )
+    return ""
 
 
 def birth_field(label: str, required: bool = True, help_text: str = DATE_HINT) -> FrenchDateField:

@@ -27,7 +27,16 @@ from mutuelle.web.public.formfields import (
     default_start,
 )
 
+# The online forms stop at 12 children: each child is a row of fields and the calculation of
+# every formula runs for each; past that, the Mutuelle records the family by hand (a choice of
+# the site, not a rule of the offer: the règlements set no maximum; issue 9).
 MAX_CHILDREN = 12
+TOO_MANY_CHILDREN = (
+    f"Le formulaire en ligne compte {MAX_CHILDREN} enfants au plus (pour rester lisible et "
+    "rapide ; les règlements, eux, ne fixent pas de maximum). Pour un foyer plus nombreux, "
+    "indiquez ici les premiers et la Mutuelle complétera avec vous, à une permanence ou par "
+    "écrit."
+)
 
 SITUATIONS = [(r.value, r.question) for r in Range]
 SITUATION_SHORT = {r.value: r.short for r in Range}
@@ -73,12 +82,25 @@ class ChildrenMixin:
     """Dynamic child rows. ``with_names``: the adhesion request asks each child's name."""
 
     with_names = False
+    too_many_text = TOO_MANY_CHILDREN
     data: Any
     fields: dict[str, forms.Field]
     prefix: str | None
 
     def _init_children(self, count: int) -> None:
+        for f in self.fields.values():  # Django's « Sélectionnez un choix valide » in words
+            default = str(f.error_messages.get("invalid_choice", ""))
+            if isinstance(f, forms.ChoiceField) and (
+                "lectionnez" in default or "Select" in default
+            ):
+                f.error_messages = {
+                    **f.error_messages,
+                    "invalid_choice": "Choisissez une des réponses proposées.",
+                }
+        self.children_asked = count
         self.children_count = max(0, min(count, MAX_CHILDREN))
+        # « Ajouter un enfant » at the limit: the rows are already full (said, not ignored).
+        self.children_full_before = count > MAX_CHILDREN
         for i in range(self.children_count):
             n = i + 1
             if self.with_names:
@@ -102,6 +124,15 @@ class ChildrenMixin:
                 required=False,
                 help_text="À préciser seulement à partir de 21 ans au 1er janvier.",
             )
+
+    @property
+    def children_full(self) -> bool:
+        return self.children_count >= MAX_CHILDREN
+
+    def check_children_limit(self) -> None:
+        """More children posted than the form holds (a crafted or stale page): say so."""
+        if self.children_asked > MAX_CHILDREN:
+            self.add_error(None, TOO_MANY_CHILDREN)  # type: ignore[attr-defined]
 
     def child_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -150,7 +181,7 @@ def rows_action(data: Any) -> Any:
     new = data.copy()
     count = children_count_from(data)
     if action == "add_child":
-        new["children"] = str(min(count + 1, MAX_CHILDREN))
+        new["children"] = str(min(count + 1, MAX_CHILDREN + 1))
         return new
     try:
         gone = int(action.rsplit("_", 1)[1])
@@ -232,7 +263,13 @@ class HouseholdForm(ChildrenMixin, forms.Form):
         label="Quelqu'un de mon foyer touche le RSA", required=False, initial=False
     )
     children = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_CHILDREN
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        error_messages={
+            "min_value": "Le nombre d'enfants ne peut pas être négatif : rechargez la page.",
+            "invalid": "Le nombre d'enfants n'est pas lisible : rechargez la page.",
+        },
     )
 
     def __init__(self, *args: Any, for_css: bool = False, **kwargs: Any) -> None:
@@ -248,6 +285,7 @@ class HouseholdForm(ChildrenMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self.check_children_limit()
         dependants = (1 if data.get("spouse_birth") else 0) + self.children_count
         if not self.for_css and student_with_dependants(data.get("situation"), dependants):
             self.add_error("situation", STUDENT_ALONE)

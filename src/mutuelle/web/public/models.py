@@ -30,6 +30,12 @@ class PermanencePlace(models.Model):
     )
     postcode = models.CharField("code postal", max_length=10, blank=True)
     city = models.CharField("commune", max_length=100, default="Grenoble")
+    phone = models.CharField(
+        "téléphone",
+        max_length=30,
+        blank=True,
+        help_text="le numéro à appeler pour ce lieu (les textes n'en donnent pas : à saisir)",
+    )
     access = models.TextField(
         "accès et accessibilité",
         blank=True,
@@ -148,3 +154,27 @@ class CssOrientation(models.Model):
                 return
             except IntegrityError:  # created meanwhile by another request: update it
                 continue
+
+
+class RequestLink(models.Model):
+    """The private link of an online request (issue 9): a random token, given once to the
+    visitor (on screen and in the PDF summary), that opens the request's page on another
+    device while the request is pending. Only its SHA-256 is stored; the justificatifs the
+    request needs are kept beside it so that the page reads the same on every device."""
+
+    adhesion = models.OneToOneField(
+        "members.Adhesion",
+        on_delete=models.CASCADE,
+        related_name="public_link",
+        verbose_name="demande",
+    )
+    token_hash = models.CharField("empreinte du lien", max_length=64, unique=True)
+    documents = models.JSONField("justificatifs demandés", default=list)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lien privé d'une demande en ligne"
+        verbose_name_plural = "liens privés des demandes en ligne"
+
+    def __str__(self) -> str:
+        return f"lien privé de {self.adhesion_id}"

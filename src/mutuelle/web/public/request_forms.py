@@ -26,7 +26,6 @@ from mutuelle.web.public.formfields import (
 )
 from mutuelle.web.public.household_forms import (
     AGENT_ENTRY_NEEDED,
-    MAX_CHILDREN,
     STUDENT_ALONE,
     ChildrenMixin,
     HouseholdForm,
@@ -55,7 +54,10 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
     )
     formula = forms.ChoiceField(
         label="Formule choisie",
-        error_messages={"required": "Choisissez une formule."},
+        error_messages={
+            "required": "Choisissez une formule.",
+            "invalid_choice": "Choisissez une des formules de la liste.",
+        },
     )
     start = HouseholdForm.base_fields["start"]
     current_cover = forms.ChoiceField(
@@ -161,13 +163,14 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
     )
     certify = forms.BooleanField(
         label="Je certifie que ces informations sont exactes ; je sais qu'une fausse déclaration "
-        "intentionnelle peut entraîner la nullité de l'adhésion (Règlement I-3-3).",
+        "intentionnelle peut entraîner la nullité de l'adhésion (Règlement mutualiste, "
+        "art. I-3-3).",
         error_messages={"required": "Cochez cette case pour certifier vos informations."},
     )
     documents_read = forms.BooleanField(
         label="Je sais que le règlement mutualiste et le tableau des garanties de la formule "
         "font foi : la Mutuelle me les remet avec la confirmation de l'adhésion, et j'aurai alors "
-        "14 jours pour y renoncer (vente à distance, Règlement I-6-1).",
+        "14 jours pour y renoncer (vente à distance, Règlement mutualiste, art. I-6-1).",
         error_messages={"required": "Cochez cette case pour confirmer que vous l'avez lue."},
     )
     data_consent = forms.BooleanField(
@@ -178,7 +181,13 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
         },
     )
     children = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_CHILDREN
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        error_messages={
+            "min_value": "Le nombre d'enfants ne peut pas être négatif : rechargez la page.",
+            "invalid": "Le nombre d'enfants n'est pas lisible : rechargez la page.",
+        },
     )
     # Issue 12: a double click or a resent form files one request (submit_request's key).
     request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
@@ -188,6 +197,7 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
         *args: Any,
         formulas: dict[str, tuple[str, ...]],
         offer: Offer | None = None,
+        choices: list[tuple[str, list[tuple[str, str]]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -197,7 +207,9 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
         names: list[str] = []
         for fs in formulas.values():
             names.extend(f for f in fs if f not in names)
-        self.fields["formula"].choices = [("", "— choisir —"), *((f, f) for f in names)]
+        # Grouped by range, the TNS codes described (``formulas.formula_choices``).
+        grouped: list[Any] = choices or [("", [(f, f) for f in names])]
+        self.fields["formula"].choices = [("", "— choisir —"), *grouped]
         self.formulas_by_range = formulas
         self.fields["member_birth"].widget.attrs["autocomplete"] = "bday"
         for name, auto in (
@@ -221,6 +233,7 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
+        self.check_children_limit()
         rid = d.get("situation")
         formula = d.get("formula")
         if rid and formula and formula not in self.formulas_by_range.get(rid, ()):
@@ -287,7 +300,13 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
 class UploadForm(forms.Form):
     """One justificatif (the kind is chosen among those the request needs)."""
 
-    kind = forms.ChoiceField(label="Pièce", error_messages={"required": "Choisissez la pièce."})
+    kind = forms.ChoiceField(
+        label="Pièce",
+        error_messages={
+            "required": "Choisissez la pièce.",
+            "invalid_choice": "Choisissez une des pièces de la liste.",
+        },
+    )
     file = forms.FileField(
         label="Fichier (PDF, JPEG ou PNG, 5 Mo au plus)",
         error_messages={

@@ -21,6 +21,7 @@ from mutuelle.pricing import (
     newborn_savings,
     quote,
 )
+from mutuelle.pricing.checks import agent_majoration
 from mutuelle.pricing.household import AgentFacts
 from mutuelle.vocabulary import Role
 from mutuelle.web.public.common import person_label, plain_refusal
@@ -128,6 +129,7 @@ class Simulation:
     notes: tuple[str, ...]
     quote: Quote
     quote_members: tuple[Member, ...] = ()
+    surcharge: Surcharge | None = None  # the agents' late-entry surcharge, when there is one
 
     @property
     def priced(self) -> list[FormulaColumn]:
@@ -166,6 +168,48 @@ class Simulation:
         )
 
 
+@dataclass(frozen=True)
+class Surcharge:
+    """The agents' late-entry surcharge (Règlement agents, Cotisations 1-1), for the headline:
+    its rate, in words, and the step that computed it (its rule and source)."""
+
+    bp: int
+    rate: str  # « 10 % »
+    steps: tuple[Step, ...]
+
+
+def surcharge_of(offer: Offer, hh: Household) -> Surcharge | None:
+    """The surcharge the pricing core applies to this household's member (None: none)."""
+    from mutuelle.money import format_rate
+
+    rule = offer.ranges[hh.range].pricing.agent_majoration
+    if rule is None:
+        return None
+    try:
+        m = agent_majoration(offer, offer.ranges[hh.range], hh)
+    except QuoteRefused:
+        return None
+    if m is None or m.bp <= 0:
+        return None
+    return Surcharge(m.bp, format_rate(m.bp), tuple(m.steps))
+
+
+def request_surcharge(offer: Offer, adhesion: Any) -> Surcharge | None:
+    """The surcharge of a filed request (an agent's), from what the request recorded."""
+    if adhesion.range != "agents":
+        return None
+    member = Member(
+        role="adherent",
+        birth_date=adhesion.member.birth_date,
+        index=0,
+        agent=AgentFacts(
+            public_service_entry=adhesion.agent_service_entry,
+            last_reference_cover_end=adhesion.agent_last_reference_cover_end,
+        ),
+    )
+    return surcharge_of(offer, Household(range="agents", date=adhesion.start, members=(member,)))
+
+
 STRUCTURE_WORDS = {
     "adult_child": "cotisations adulte et enfant",
     "student": "tarif étudiant",
@@ -190,7 +234,8 @@ def simulate(offer: Offer, hh: Household) -> Simulation:
                     notes=m.notes,
                     steps=tuple(m.steps),
                 )
-                for m in f.members
+                # In the order the visitor typed them (the core ranks children by age).
+                for m in sorted(f.members, key=lambda m: m.member.index)
             ]
             columns.append(
                 FormulaColumn(
@@ -231,4 +276,5 @@ def simulate(offer: Offer, hh: Household) -> Simulation:
         notes=q.notes,
         quote=q,
         quote_members=hh.members,
+        surcharge=surcharge_of(offer, hh),
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("adherer/", views.join, name="join"),
     path("adherer/demande/<str:number>/", views.request_page, name="request"),
     path("adherer/demande/<str:number>/recapitulatif.pdf", request_pdf, name="request_pdf"),
+    path("adherer/suivi/<str:token>/", views.request_link, name="request_link"),
     path("permanences/", views.permanences, name="permanences"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.privacy, name="privacy"),

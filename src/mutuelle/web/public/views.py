@@ -24,7 +24,8 @@ from mutuelle.money import format_euros
 from mutuelle.pricing import QuoteRefused
 from mutuelle.web.members.enums import AdhesionStatus
 from mutuelle.web.members.models import Adhesion
-from mutuelle.web.public import charts, ratelimit, services, uploads
+from mutuelle.web.public import charts, links, ratelimit, services, uploads
+from mutuelle.web.public.contact import contact
 from mutuelle.web.public.forms import (
     SITUATION_SHORT,
     AdhesionRequestForm,
@@ -33,7 +34,9 @@ from mutuelle.web.public.forms import (
     UploadForm,
     rows_action,
 )
+from mutuelle.web.public.formulas import formula_choices, formula_levels
 from mutuelle.web.public.models import PermanencePlace, PermanenceSlot, PlaceStatus
+from mutuelle.web.public.simulation import request_surcharge
 
 HOUSEHOLD_KEYS = (
     "situation",
@@ -57,19 +60,29 @@ def limited(bucket: str, methods: tuple[str, ...] = ("POST",)) -> Callable[[Any]
     def wrap(view: Any) -> Any:
         @functools.wraps(view)
         def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method in methods:
+            # Adding or removing a child is not a calculation: never counted (issue 9).
+            if request.method in methods and rows_action(request.POST) is None:
                 v = ratelimit.hit(request, bucket)
                 if not v.allowed:
-                    response = render(
-                        request, "public/429.html", {"retry_after": v.retry_after}, status=429
-                    )
-                    response["Retry-After"] = str(v.retry_after)
-                    return response
+                    return too_many(request, v.retry_after)
             return view(request, *args, **kwargs)  # type: ignore[no-any-return]
 
         return run
 
     return wrap
+
+
+def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """HTTP 429: the wait in minutes, and the ways to reach the Mutuelle without waiting."""
+    minutes = max(1, -(-retry_after // 60))
+    response = render(
+        request,
+        "public/429.html",
+        {"minutes": minutes, "contact": contact(services.the_offer())},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def saved_household(request: HttpRequest) -> dict[str, Any]:
@@ -103,6 +116,16 @@ def _keep_saved(request: HttpRequest, data: Any) -> Any:
     return new
 
 
+def focus_after(posted: Any, form: Any) -> str:
+    """The field to return to after « Ajouter un enfant » (the new child's first field) or
+    « Retirer » (the button to add one), so that the page does not restart at the top."""
+    count = form.children_count
+    if posted.get("action") == "add_child" and count and not form.children_full_before:
+        first = "first_name" if f"child_{count - 1}_first_name" in form.fields else "birth"
+        return f"id_child_{count - 1}_{first}"
+    return "ajouter-enfant"
+
+
 def services_children(data: Any) -> int:
     try:
         return max(0, min(int(data.get("children", 0) or 0), 12))
@@ -124,7 +147,9 @@ def _household_form(request: HttpRequest, for_css: bool = False) -> tuple[Househ
         changed = rows_action(request.POST)
         if changed is not None:
             save_household(request, changed)
-            return HouseholdForm(initial=initial_from(changed), for_css=for_css), False
+            form = HouseholdForm(initial=initial_from(changed), for_css=for_css)
+            form.focus = focus_after(request.POST, form)
+            return form, False
         return HouseholdForm(request.POST, for_css=for_css), True
     return HouseholdForm(initial=saved_household(request), for_css=for_css), False
 
@@ -134,7 +159,12 @@ def _household_form(request: HttpRequest, for_css: bool = False) -> tuple[Househ
 def simulator(request: HttpRequest) -> HttpResponse:
     offer = services.the_offer()
     form, compute = _household_form(request)
-    context: dict[str, Any] = {"form": form, "offer": offer, "page": "simulator"}
+    context: dict[str, Any] = {
+        "form": form,
+        "offer": offer,
+        "page": "simulator",
+        "focus": getattr(form, "focus", ""),
+    }
     if compute and form.is_valid():
         save_household(request, request.POST)
         d = form.cleaned_data
@@ -196,7 +226,7 @@ def _price_chart(sim: services.Simulation) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def css_page(request: HttpRequest) -> HttpResponse:
     form, compute = _household_form(request, for_css=True)
-    context: dict[str, Any] = {"form": form, "page": "css"}
+    context: dict[str, Any] = {"form": form, "page": "css", "focus": getattr(form, "focus", "")}
     if compute and form.is_valid():
         save_household(request, _keep_saved(request, request.POST))
         d = form.cleaned_data
@@ -234,7 +264,14 @@ def permanences(request: HttpRequest) -> HttpResponse:
         slots = [s for s in p.slots.all() if s.current_on(today)]
         rows.append({"place": p, "slots": slots})
     return render(
-        request, "public/permanences.html", {"rows": rows, "page": "permanences", "today": today}
+        request,
+        "public/permanences.html",
+        {
+            "rows": rows,
+            "page": "permanences",
+            "today": today,
+            "contact": contact(services.the_offer()),
+        },
     )
 
 
@@ -249,20 +286,32 @@ def privacy(request: HttpRequest) -> HttpResponse:
 # --- ask to join ---------------------------------------------------------------------------
 
 
-@limited("adhesion")
+@limited("compute")  # the anti-abuse ceiling of every form (60 a minute): no visitor meets it
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
+    """The request form. Only a request actually filed counts in the limit of requests (bucket
+    « adhesion »): a correction, a refused check or adding a person never does (issue 9)."""
     offer = services.the_offer()
     formulas = services.formulas_by_range(offer)
-    context: dict[str, Any] = {"offer": offer, "page": "join", "formulas": formulas}
+    choices = formula_choices(offer, formulas)
+    context: dict[str, Any] = {
+        "offer": offer,
+        "page": "join",
+        "formulas": formulas,
+        "formulas_json": formulas,
+        "tns_levels": formula_levels(offer, "tns") if "tns" in offer.ranges else {},
+    }
     if request.method == "POST":
         changed = rows_action(request.POST)
         if changed is not None:
             form = AdhesionRequestForm(
-                initial=initial_from(changed), formulas=formulas, offer=offer
+                initial=initial_from(changed), formulas=formulas, offer=offer, choices=choices
             )
+            context["focus"] = focus_after(request.POST, form)
         else:
-            form = AdhesionRequestForm(request.POST, formulas=formulas, offer=offer)
+            form = AdhesionRequestForm(
+                request.POST, formulas=formulas, offer=offer, choices=choices
+            )
             if form.is_valid():
                 d = form.cleaned_data
                 members = form.members()
@@ -273,6 +322,9 @@ def join(request: HttpRequest) -> HttpResponse:
                         for msg in messages:
                             form.add_error(name or None, msg)
                 else:
+                    v = ratelimit.hit(request, "adhesion")
+                    if not v.allowed:
+                        return too_many(request, v.retry_after)
                     adhesion = services.submit_request(
                         offer,
                         d,
@@ -281,22 +333,20 @@ def join(request: HttpRequest) -> HttpResponse:
                         idempotency_key=d.get("request_key") or "",
                         same_key_other_content="new",
                     )
-                    mine = request.session.get("requests", [])
-                    request.session["requests"] = [*mine[-9:], adhesion.number]
-                    request.session[f"request:{adhesion.number}"] = {
-                        "documents": [
-                            {
-                                "key": n.key,
-                                "kind": n.kind.value,
-                                "label": n.label,
-                                "who": n.who,
-                                "why": n.reason,
-                                "source": n.cite.public(),
-                                "person_index": n.person_index,
-                            }
-                            for n in checked.documents
-                        ]
-                    }
+                    documents = [
+                        {
+                            "key": n.key,
+                            "kind": n.kind.value,
+                            "label": n.label,
+                            "who": n.who,
+                            "why": n.reason,
+                            "source": n.cite.public(),
+                            "person_index": n.person_index,
+                        }
+                        for n in checked.documents
+                    ]
+                    token = links.create(adhesion, documents)
+                    links.remember(request, adhesion, token, documents)
                     return redirect("public:request", number=adhesion.number)
     else:
         initial = saved_household(request)
@@ -304,14 +354,32 @@ def join(request: HttpRequest) -> HttpResponse:
             initial["formula"] = request.GET["formule"]
         if request.GET.get("situation") in formulas:
             initial["situation"] = request.GET["situation"]
-        form = AdhesionRequestForm(initial=initial, formulas=formulas, offer=offer)
+        form = AdhesionRequestForm(initial=initial, formulas=formulas, offer=offer, choices=choices)
     context["form"] = form
     return render(request, "public/join.html", context, status=_status(form))
 
 
+def request_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The private link: opens the request on this device while it is pending."""
+    link = links.find(token)
+    if link is None:
+        return render(
+            request,
+            "public/link_gone.html",
+            {"contact": contact(services.the_offer()), "page": "join"},
+            status=404,
+        )
+    links.remember(request, link.adhesion, token, link.documents)
+    response = redirect("public:request", number=link.adhesion.number)
+    response["Cache-Control"] = "no-store"  # the token stays out of caches
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def _my_request(request: HttpRequest, number: str) -> Adhesion:
-    """A request is shown only in the session that made it (personal data)."""
-    if number not in request.session.get("requests", []):
+    """A request is shown only in a browser that sent it or opened its private link, for a
+    while after its last visit (``mutuelle.web.public.links``: personal data)."""
+    if not links.allowed(request, number):
         raise Http404("demande inconnue dans cette session")
     try:
         return (
@@ -327,7 +395,7 @@ def _my_request(request: HttpRequest, number: str) -> Adhesion:
 @require_http_methods(["GET", "POST"])
 def request_page(request: HttpRequest, number: str) -> HttpResponse:
     adhesion = _my_request(request, number)
-    info = request.session.get(f"request:{number}", {"documents": []})
+    info = request_info(request, adhesion)
     needed = info["documents"]
     received = {(d.kind, d.note) for d in adhesion.documents.all() if d.file}
     kinds = [(n["key"], f"{n['label']} — {n['who']}") for n in needed]
@@ -360,9 +428,33 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
         "page": "join",
         "formula": adhesion.formula_periods.all()[0].formula,
         "monthly": adhesion.monthly_cents,
+        "link_url": info.get("link_url", ""),
+        "surcharge": request_surcharge(services.the_offer(), adhesion),
+        "link_hours": links.SESSION_SECONDS // 3600,
+        "contact": contact(services.the_offer()),
     }
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "public/request.html", context, status=status)
+    response = render(request, "public/request.html", context, status=status)
+    # Personal data and the private link: never cached. (The site's « same-origin » referrer
+    # policy stays: « no-referrer » would send « Origin: null » with the upload form, which the
+    # CSRF check refuses.)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def request_info(request: HttpRequest, adhesion: Adhesion) -> dict[str, Any]:
+    """The justificatifs the request needs and its private address, for the page and PDF."""
+    info = dict(request.session.get(f"request:{adhesion.number}", {}))
+    link = getattr(adhesion, "public_link", None)
+    if "documents" not in info:
+        info["documents"] = link.documents if link is not None else []
+    token = info.get("link", "")
+    info["link_url"] = (
+        request.build_absolute_uri(reverse("public:request_link", kwargs={"token": token}))
+        if token
+        else ""
+    )
+    return info
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -407,6 +499,7 @@ def advice(request: HttpRequest) -> HttpResponse:
             save_household(request, request.POST)
             return redirect(reverse("public:advice") + "#besoins")
         context["hform"] = hform
+        context["focus"] = getattr(hform, "focus", "")
         return render(request, "public/advice.html", context, status=_status(hform))
     saved = saved_household(request)
     hform = HouseholdForm(saved) if saved else HouseholdForm()

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 
 from mutuelle.explain import Cited
 from mutuelle.money import format_euros
+from mutuelle.web.public.common import public_text as _public_text
 
 register = template.Library()
 
@@ -37,6 +38,24 @@ def public_source(value: Any) -> str:
     file name, a line number or an interpretation id. Staff pages keep ``.source``."""
     cite = value if isinstance(value, Cited) else getattr(value, "cite", None)
     return cite.public() if isinstance(cite, Cited) else ""
+
+
+@register.filter
+def public_text(value: Any) -> str:
+    """A core's sentence without the staff's seed lines, readings' ids or offer id."""
+    return _public_text(str(value)) if value else ""
+
+
+@register.filter
+def for_whom(label: str) -> str:
+    """« Pour vous », « Pour votre conjoint-e », « Pour l'enfant n° 2 », « Pour Léa »."""
+    if label == "Vous":
+        return "vous"
+    if label.startswith("Votre "):
+        return "v" + label[1:]
+    if label.startswith("Enfant n° "):
+        return "l'e" + label[1:]
+    return label
 
 
 @register.filter
