@@ -1,0 +1,164 @@
+"""Billing's shell: loads an adhesion's facts and journal entries, calls the core
+(:mod:`mutuelle.billing`), posts its entries, reads the schedule back from the journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from mutuelle.billing import AdhesionFacts, YearlyCall, yearly_call
+from mutuelle.billing.call import CALL_KINDS
+from mutuelle.journal import AccountKind, Entry, EntryKind
+from mutuelle.web.journal import services as journal
+from mutuelle.web.journal.models import JournalEntry, JournalPosting
+from mutuelle.web.members import services as members
+from mutuelle.web.members.enums import AdhesionStatus
+from mutuelle.web.members.models import Adhesion
+
+
+def facts_of(a: Adhesion) -> AdhesionFacts:
+    """The facts the call needs (prefetch ``affiliations__person`` and ``formula_periods``)."""
+    rid: Any = a.range
+    return AdhesionFacts(
+        number=a.number,
+        range=rid,
+        start=a.start,
+        end=a.end,
+        insured=tuple(members.insured_of(a)),
+        formulas=tuple(members.formula_spans(a)),
+        mode=a.payment_mode or "",
+        frequency=a.payment_frequency or "",
+        payroll=a.payroll_deduction,
+    )
+
+
+def billable(year: int) -> QuerySet[Adhesion]:
+    """The adhesions the call of ``year`` looks at: every validated adhesion of every range
+    covered on a day of the year."""
+    jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return (
+        Adhesion.objects.filter(start__lte=dec31)
+        .exclude(status=AdhesionStatus.PENDING)
+        .filter(Q(end__isnull=True) | Q(end__gte=jan1))
+    )
+
+
+def with_facts(qs: QuerySet[Adhesion]) -> QuerySet[Adhesion]:
+    return qs.select_related("member").prefetch_related("affiliations__person", "formula_periods")
+
+
+def call_entries(numbers: Sequence[str], year: int) -> dict[str, list[Entry]]:
+    """The entries the call of ``year`` compares with, per adhesion (billing's calls of the
+    year and the reprises), in a few queries for a whole chunk."""
+    jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    ids = JournalPosting.objects.filter(
+        adhesion__in=numbers, account=AccountKind.member_contributions.value
+    ).values("entry_id")
+    kinds = [EntryKind.opening.value, *(k.value for k in CALL_KINDS)]
+    rows = JournalEntry.objects.filter(
+        pk__in=ids, kind__in=kinds, period_end__gte=jan1, period_start__lte=dec31
+    )
+    out: dict[str, list[Entry]] = defaultdict(list)
+    for e in journal._load(rows.order_by("id")):
+        for p in e.postings:
+            if p.account.adhesion:
+                out[p.account.adhesion].append(e)
+                break
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CallOutcome:
+    calls: list[YearlyCall]
+    posted: int
+
+
+def call_many(
+    adhesions: Iterable[Adhesion],
+    year: int,
+    on: dt.date,
+    *,
+    actor: Any = None,
+    batch: str = "",
+) -> tuple[CallOutcome, list[tuple[str, str]]]:
+    """Call ``year`` for each adhesion and post the entries (one ``post_many``). Returns the
+    calls and the adhesions the texts cannot price, with why."""
+    adhesions = list(adhesions)
+    existing = call_entries([a.number for a in adhesions], year)
+    offers: dict[str, Any] = {}
+    calls: list[YearlyCall] = []
+    errors: list[tuple[str, str]] = []
+    for a in adhesions:
+        offer = offers.get(a.offer)
+        if offer is None:
+            offer = offers[a.offer] = members.offer_for(a)
+        try:
+            calls.append(yearly_call(offer, facts_of(a), year, existing.get(a.number, []), on=on))
+        except Exception as exc:  # a refusal of the pricing core: the item is reported
+            message = getattr(exc, "message", None) or str(exc)
+            errors.append((a.number, f"cotisations impossibles à chiffrer : {message}"))
+    posted = journal.post_many((e for c in calls for e in c.entries), actor=actor, batch=batch)
+    return CallOutcome(calls, posted), errors
+
+
+def call_adhesion(adhesion: Adhesion, year: int, on: dt.date, *, actor: Any = None) -> YearlyCall:
+    """Call (or regularise) one adhesion's year, e.g. after a birth or a termination."""
+    a = with_facts(Adhesion.objects.filter(pk=adhesion.pk)).get()
+    outcome, errors = call_many([a], year, on, actor=actor)
+    if errors:
+        from mutuelle.membership.common import Refused
+
+        raise Refused(errors[0][1])
+    adhesion.forget_derived()
+    return outcome.calls[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleLine:
+    """One instalment of the schedule as the journal says it (net of regularisations)."""
+
+    start: dt.date
+    end: dt.date
+    due_on: dt.date
+    ttc_cents: int
+    net_cents: int
+    tsa_cents: int
+    lfss_cents: int
+
+
+def schedule(number: str, year: int) -> list[ScheduleLine]:
+    """The échéancier of ``year``: billing's entries summed per instalment (the due date is the
+    first day of the period, docs I-163)."""
+    rows = (
+        JournalPosting.objects.filter(
+            entry__key__startswith=f"bill:{number}:{year}:",
+            entry__kind__in=[k.value for k in CALL_KINDS],
+        )
+        .values_list("entry__period_start", "entry__period_end", "account", "adhesion", "cents")
+        .order_by("entry__period_start")
+    )
+    parts: dict[tuple[dt.date, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for start, end, account, _, cents in rows:
+        parts[(start, end)][account] += cents
+    out = []
+    for (start, end), p in sorted(parts.items()):
+        ttc = p[AccountKind.member_contributions.value]
+        if ttc == 0:
+            continue
+        out.append(
+            ScheduleLine(
+                start,
+                end,
+                start,
+                ttc,
+                -p[AccountKind.contributions.value],
+                -p[AccountKind.tax_tsa.value],
+                -p[AccountKind.tax_lfss_2026.value],
+            )
+        )
+    return out
