@@ -99,7 +99,7 @@ def test_a_rejected_debit_is_owed_again_then_represented_once(called) -> None:
     returns.import_bank_returns(
         bank.status_report(
             _document(feb.file), {e2e2: "AM04"}, message_id="B2", created_at=dt.datetime(2027, 2, 6)
-        ),  # fmt: skip
+        ),
         name="rejets2.xml",
     )
     # twice rejected: not presented a third time, it is the unpaid process's
