@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "rotate-keys",
     "bill",
     "collect",
+    "unpaid",
 )
 
 

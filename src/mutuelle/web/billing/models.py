@@ -20,6 +20,9 @@ class FormalNotice(models.Model):
     owed_cents = models.BigIntegerField("montant échu non réglé (centimes)")
     sent_on = models.DateField("envoyée le")
     source = models.CharField("règle appliquée", max_length=300)
+    resolved_on = models.DateField(
+        "close le", null=True, blank=True, help_text="payée, ou garanties remises en vigueur"
+    )
     created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
 
     class Meta:

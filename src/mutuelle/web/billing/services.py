@@ -162,3 +162,61 @@ def schedule(number: str, year: int) -> list[ScheduleLine]:
             )
         )
     return out
+
+
+# --- payments recorded by staff (cheque, transfer, card, cash) -------------------------------
+
+STAFF_MODES = {
+    "cheque": "chèque",
+    "transfer": "virement",
+    "card": "carte bancaire",
+    "cash": "espèces",
+    "payroll": "précompte (versement de la Collectivité)",
+}
+
+
+class PaymentRefused(ValueError):
+    """A payment that cannot be recorded, in French."""
+
+
+def record_payment(
+    adhesion: Adhesion,
+    *,
+    cents: int,
+    on: dt.date,
+    mode: str,
+    reference: str,
+    actor: Any = None,
+) -> tuple[Entry, bool]:
+    """Record a payment received by staff: a ``payment_received`` entry imputed by the journal
+    to the oldest instalments due (docs I-166). ``reference`` (the cheque number, the transfer's
+    label) makes it idempotent: the same reference twice records one payment."""
+    if mode not in STAFF_MODES:
+        raise PaymentRefused(
+            f"mode de paiement inconnu « {mode} » (possibles : {', '.join(STAFF_MODES)})"
+        )
+    if type(cents) is not int or cents <= 0:
+        raise PaymentRefused("le montant reçu doit être positif")
+    if not reference.strip():
+        raise PaymentRefused("indiquez la référence du paiement (n° de chèque, libellé…)")
+    from mutuelle.journal import Account, Posting
+    from mutuelle.money import format_euros
+
+    entry = Entry(
+        key=f"pay:{adhesion.number}:{mode}:{reference.strip()[:80]}",
+        kind=EntryKind.payment_received,
+        date=on,
+        period_start=on,
+        period_end=on,
+        postings=(
+            Posting(Account(AccountKind.bank), cents),
+            Posting(Account(AccountKind.member_contributions, adhesion.number), -cents),
+        ),
+        source="Règlement particuliers III-2-2 (virement, carte bancaire, chèque, espèces) — "
+        "docs I-166",
+        memo=f"Paiement par {STAFF_MODES[mode]} reçu le {on:%d/%m/%Y} ({reference.strip()}) : "
+        f"{format_euros(cents)}",
+    )
+    created = journal.post(entry, actor=actor)
+    adhesion.forget_derived()
+    return entry, created
