@@ -36,6 +36,8 @@ COMMANDS: tuple[str, ...] = (
     "bill",
     "collect",
     "unpaid",
+    "reconcile",
+    "bill-refunds",
 )
 
 
