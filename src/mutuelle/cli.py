@@ -38,6 +38,7 @@ COMMANDS: tuple[str, ...] = (
     "unpaid",
     "reconcile",
     "bill-refunds",
+    "bill-documents",
 )
 
 

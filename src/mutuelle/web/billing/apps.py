@@ -8,7 +8,7 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         # The batch kinds and the bank-returns handler register themselves on import.
-        from mutuelle.web.billing import batches, collection  # noqa: F401
+        from mutuelle.web.billing import batches, collection, documents  # noqa: F401
         from mutuelle.web.security import roles
 
         roles.extend(
