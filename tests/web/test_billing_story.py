@@ -27,6 +27,8 @@ D = dt.date
 @pytest.fixture(autouse=True)
 def _sepa_dir(settings, tmp_path):
     settings.MUTUELLE_SEPA_DIR = tmp_path / "sepa"
+    # tests/web/test_payments.py pops the « contribution » handler after its own tests
+    returns.register_return_handler(collection.PURPOSE, collection.on_returns)
 
 
 def _ok() -> dict:

@@ -322,8 +322,11 @@ def yearly_call(
         steps.append(why)
         slots = _slots(first, year, frequency)
         for lo, hi in slots:
-            ttc = sum(c for m, c in amounts.items() if lo.replace(day=1) <= m <= hi)
-            formula = next((f for m, f in sorted(formulas.items()) if m >= lo.replace(day=1)), None)
+            m0 = lo.replace(day=1)
+            ttc = sum(c for m, c in amounts.items() if m0 <= m <= hi)
+            formula = formulas.get(m0) or next(
+                (f for m, f in sorted(formulas.items()) if m >= m0), None
+            )
             instalments.append(Instalment(lo, hi, lo, split(ttc, rates, lo), formula))
     total = sum(i.amount.ttc for i in instalments)
     if instalments:

@@ -81,6 +81,16 @@ class YearlyCallKind(BatchKind):
     ) -> Sequence[tuple[Key, Any]]:
         return keyset_chunk(self._queryset(params), after, size)
 
+    def finish(self, run: BatchRun, params: Mapping[str, Any]) -> dict[str, Any]:
+        """After a bulk load of entries, PostgreSQL's planner statistics are stale until
+        autovacuum passes: refresh them so the next collection's aggregates use the indexes."""
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE journal_journalentry, journal_journalposting")
+        return {}
+
     def process(
         self, run: BatchRun, params: Mapping[str, Any], items: Sequence[Any]
     ) -> ChunkOutcome:

@@ -131,9 +131,7 @@ def _settled_otherwise(numbers: Iterable[str]) -> set[str]:
 
 def due_debits(on: dt.date) -> tuple[list[DueDebit], list[tuple[str, str]]]:
     """The debits to present on ``on`` and the adhesions left out, with why."""
-    numbers = list(
-        Adhesion.objects.filter(payment_mode="direct_debit").values_list("number", flat=True)
-    )
+    numbers = Adhesion.objects.filter(payment_mode="direct_debit").values("number")
     called = _called(on, numbers)
     if not called:
         return [], []
