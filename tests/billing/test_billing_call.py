@@ -191,3 +191,33 @@ def test_every_change_regularises_to_the_new_call(offer, states) -> None:
         bal = balances(journal)
         assert sum(bal.values()) == 0
         assert -sum(v for a, v in bal.items() if a.kind is AccountKind.tax_tsa) == call.total.tsa
+
+
+def test_agents_payroll_deduction_is_monthly(offer) -> None:
+    from mutuelle.pricing.household import AgentFacts
+
+    agent = Member(
+        "adherent",
+        dt.date(1975, 2, 1),
+        0,
+        agent=AgentFacts(dt.date(2015, 9, 1), dt.date(2024, 12, 31)),
+    )
+    f = facts(range="agents", insured=(Insured(agent, START),), mode="payroll", payroll=True)
+    call = yearly_call(offer, f, 2027, [], on=ON)
+    assert len(call.instalments) == 12
+    assert any("précompt" in s.rule.lower() for s in call.steps)
+
+
+def test_from_the_fourth_child_nothing_is_called(offer) -> None:
+    kids = tuple(Insured(Member("child", dt.date(2012 + n, 1, 1), n + 1), START) for n in range(4))
+    three = facts(insured=(*facts().insured, *kids[:3]))
+    four = facts(insured=(*facts().insured, *kids))
+    c3 = yearly_call(offer, three, 2027, [], on=ON)
+    c4 = yearly_call(offer, four, 2027, [], on=ON)
+    assert c4.total.ttc == c3.total.ttc  # Règlement particuliers III-1-3
+
+
+def test_tns_household_is_called(offer) -> None:
+    f = facts(range="tns", formulas=(FormulaSpan(offer.ranges["tns"].formulas[1], START),))
+    call = yearly_call(offer, f, 2027, [], on=ON)
+    assert call.total.ttc > 0
