@@ -88,3 +88,18 @@ def test_bad_parameters_are_refused_in_french() -> None:
         jobs.start_run("yearly-call", {"year": "deux mille", "on": "2026-12-02"}, defer=False)
     with pytest.raises(framework.ParameterError, match="date illisible"):
         jobs.start_run("yearly-call", {"year": 2027, "on": "02/12/2026"}, defer=False)
+
+
+@pytest.mark.django_db
+def test_an_end_before_the_year_recorded_after_the_call_brings_it_to_nothing(martin) -> None:
+    Adhesion.objects.filter(pk=martin.pk).update(
+        payment_mode="transfer", payment_frequency="monthly"
+    )
+    called = _bill()["ttc_cents"]
+    assert called > 0
+    Adhesion.objects.filter(pk=martin.pk).update(end=D(2026, 12, 31), end_reason="annual")
+    martin.affiliations.update(end=D(2026, 12, 31))
+    martin.formula_periods.filter(end__isnull=True).update(end=D(2026, 12, 31))
+    again = _bill(on=D(2026, 12, 20))
+    assert again["entries_posted"] == 12
+    assert services.schedule(martin.number, 2027) == []

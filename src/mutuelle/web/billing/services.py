@@ -39,12 +39,20 @@ def facts_of(a: Adhesion) -> AdhesionFacts:
 
 def billable(year: int) -> QuerySet[Adhesion]:
     """The adhesions the call of ``year`` looks at: every validated adhesion of every range
-    covered on a day of the year."""
+    covered on a day of the year, and those already called for the year whose cover no
+    longer reaches it (an end recorded after the call: their call is brought to nothing)."""
     jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return (
-        Adhesion.objects.filter(start__lte=dec31)
-        .exclude(status=AdhesionStatus.PENDING)
-        .filter(Q(end__isnull=True) | Q(end__gte=jan1))
+    ended = Adhesion.objects.filter(end__lt=jan1).values("number")
+    called = JournalPosting.objects.filter(
+        adhesion__in=ended,
+        account=AccountKind.member_contributions.value,
+        entry__kind=EntryKind.contribution_call.value,
+        entry__period_start__gte=jan1,
+        entry__period_start__lte=dec31,
+    ).values("adhesion")
+    covered = Q(start__lte=dec31) & (Q(end__isnull=True) | Q(end__gte=jan1))
+    return Adhesion.objects.exclude(status=AdhesionStatus.PENDING).filter(
+        covered | Q(number__in=called)
     )
 
 
