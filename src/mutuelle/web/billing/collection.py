@@ -78,9 +78,14 @@ class CollectReport:
         return sum(d.cents for d in self.debits)
 
 
-def parse_reference(reference: str) -> tuple[str, dt.date, dt.date, int]:
-    number, start, end, p = reference.rsplit(":", 3)
-    return number, dt.date.fromisoformat(start), dt.date.fromisoformat(end), int(p[1:])
+def parse_reference(reference: str) -> tuple[str, dt.date, dt.date, int] | None:
+    """The instalment and presentation of one of billing's debit references (None: another
+    caller's reference)."""
+    try:
+        number, start, end, p = reference.rsplit(":", 3)
+        return number, dt.date.fromisoformat(start), dt.date.fromisoformat(end), int(p[1:])
+    except ValueError:
+        return None
 
 
 def _called(on: dt.date, numbers: Any) -> dict[tuple[str, dt.date, dt.date], int]:
@@ -109,7 +114,10 @@ def _presentations(numbers: Sequence[str]) -> dict[tuple[str, dt.date, dt.date],
         )
     )
     for pk, ref in txs.iterator(chunk_size=5000):
-        number, start, end, _ = parse_reference(ref)
+        parsed = parse_reference(ref)
+        if parsed is None:
+            continue
+        number, start, end, _ = parsed
         if number in wanted:
             out[(number, start, end)].append(rejected.get(pk, ""))
     return out
@@ -221,8 +229,11 @@ def collect(on: dt.date, *, actor: Any = None) -> CollectReport:
 # --- bank returns ----------------------------------------------------------------------------
 
 
-def _rejected(line: BankReturnLine) -> Entry:
-    number, start, end, presentation = parse_reference(line.transaction.reference)
+def _rejected(line: BankReturnLine) -> Entry | None:
+    parsed = parse_reference(line.transaction.reference)
+    if parsed is None:
+        return None  # not one of billing's debits
+    number, start, end, presentation = parsed
     stage = "rejet" if line.stage == sepa.ReturnStage.REJECT.value else "retour"
     return Entry(
         key=f"reject:{line.end_to_end_id}:{line.reason_code}:{line.stage}",
@@ -245,7 +256,7 @@ def _rejected(line: BankReturnLine) -> Entry:
 def on_returns(lines: Sequence[BankReturnLine]) -> None:
     """Handler of the bank returns of purpose ``contribution`` (inside the import's
     transaction: a refusal here rolls the whole import back)."""
-    journal.post_many(_rejected(line) for line in lines)
+    journal.post_many(e for line in lines if (e := _rejected(line)) is not None)
 
 
 bank_returns.register_return_handler(PURPOSE, on_returns)
