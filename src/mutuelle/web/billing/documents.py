@@ -13,6 +13,7 @@ from django.utils import timezone
 from mutuelle.billing import letters, yearly_call
 from mutuelle.documents import DocumentKind
 from mutuelle.journal import AccountKind, EntryKind, moves_money
+from mutuelle.refusal import Refusal
 from mutuelle.web.billing import services
 from mutuelle.web.billing.unpaid import _addressee
 from mutuelle.web.documents import services as documents
@@ -115,8 +116,8 @@ class BillingDocuments(BatchKind):
         for a in services.with_facts(Adhesion.objects.filter(pk__in=[i["pk"] for i in items])):
             try:
                 item = call_item(a, year, now) if kind == "call" else attestation_item(a, year, now)
-            except Exception as exc:  # a refusal of a core: reported for this adhesion
-                errors.append(ItemError(a.number, getattr(exc, "message", None) or str(exc)))
+            except Refusal as exc:  # a refusal of a core: reported for this adhesion
+                errors.append(ItemError(a.number, exc.message))
                 continue
             if item is not None:
                 todo.append(item)

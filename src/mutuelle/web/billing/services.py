@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from mutuelle.billing import AdhesionFacts, YearlyCall, yearly_call
 from mutuelle.billing.call import CALL_KINDS
 from mutuelle.journal import AccountKind, Entry, EntryKind
+from mutuelle.refusal import Refusal
 from mutuelle.web.journal import services as journal
 from mutuelle.web.journal.models import JournalEntry, JournalPosting
 from mutuelle.web.members import services as members
@@ -138,8 +139,8 @@ def call_many(
             offer = offers[a.offer] = members.offer_for(a)
         try:
             calls.append(yearly_call(offer, facts_of(a), year, existing.get(a.number, []), on=on))
-        except Exception as exc:  # a refusal of the pricing core: the item is reported
-            message = getattr(exc, "message", None) or str(exc)
+        except Refusal as exc:  # the texts cannot price it: the item is reported
+            message = exc.message
             errors.append((a.number, f"cotisations impossibles à chiffrer : {message}"))
     posted = journal.post_many((e for c in calls for e in c.entries), actor=actor, batch=batch)
     return CallOutcome(calls, posted), errors
