@@ -43,17 +43,19 @@ def billable(year: int) -> QuerySet[Adhesion]:
     covered on a day of the year, and those already called for the year whose cover no
     longer reaches it (an end recorded after the call: their call is brought to nothing)."""
     jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    ended = Adhesion.objects.filter(end__lt=jan1).values("number")
+    ended = Adhesion.objects.filter(end__lt=jan1)
     called = JournalPosting.objects.filter(
-        adhesion__in=ended,
+        adhesion__in=ended.values("number"),
         account=AccountKind.member_contributions.value,
         entry__kind=EntryKind.contribution_call.value,
         entry__period_start__gte=jan1,
         entry__period_start__lte=dec31,
     ).values("adhesion")
+    # Read apart (a few ids): an OR with the subquery makes PostgreSQL scan it per row.
+    ended_called = list(ended.filter(number__in=called).values_list("pk", flat=True))
     covered = Q(start__lte=dec31) & (Q(end__isnull=True) | Q(end__gte=jan1))
     return Adhesion.objects.exclude(status=AdhesionStatus.PENDING).filter(
-        covered | Q(number__in=called)
+        covered | Q(pk__in=ended_called)
     )
 
 
