@@ -68,17 +68,20 @@ def main() -> int:
             print(f"base conservée : {name}")
 
 
-def _run(args: argparse.Namespace, name: str) -> int:
+def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
     t = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "mutuelle.cli", "demo-data", "--households", str(args.households)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    print(
-        f"population de démonstration : {args.households} foyers en {time.perf_counter() - t:.1f} s"
-    )
+    if load:
+        command = ["demo-data", "--households", str(args.households)]
+        subprocess.run(
+            [sys.executable, "-m", "mutuelle.cli", *command],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        print(
+            f"population de démonstration : {args.households} foyers en "
+            f"{time.perf_counter() - t:.1f} s"
+        )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutuelle.web.settings.dev")
     import django
 
