@@ -33,6 +33,12 @@ COMMANDS: tuple[str, ...] = (
     "export-person",
     "erase-person",
     "rotate-keys",
+    "bill",
+    "collect",
+    "unpaid",
+    "reconcile",
+    "bill-refunds",
+    "bill-documents",
 )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mutuelle import sepa
@@ -510,9 +511,17 @@ def _mark_collected(
             MandateAmendment.objects.filter(
                 mandate_id=m.pk, reported_in__isnull=True, on__lte=amendment.on
             ).update(reported_in=stored)
-    Mandate.objects.bulk_update(
-        changed, ["first_collected_on", "last_collected_on"], batch_size=2000
-    )
+    # Every mandate of the file is collected on the same day: two UPDATEs, not a CASE per row
+    # (bulk_update of 30 000 mandates took most of a collection's time).
+    ids = [m.pk for m in changed]
+    for start in range(0, len(ids), 5000):
+        part = ids[start : start + 5000]
+        Mandate.objects.filter(pk__in=part, first_collected_on__isnull=True).update(
+            first_collected_on=day
+        )
+        Mandate.objects.filter(pk__in=part).filter(
+            Q(last_collected_on__isnull=True) | Q(last_collected_on__lt=day)
+        ).update(last_collected_on=day)
 
 
 def _address_of(mandate: Mandate) -> sepa.PostalAddress | None:

@@ -1,0 +1,162 @@
+"""Billing at the city's scale, on PostgreSQL: the yearly call of N households and the monthly
+pain.008 of their mandates.
+
+Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/billing.py [--households 30000]
+           [--year 2027] [--keep]
+
+Creates a database of its own beside ``DATABASE_URL``'s (dropped at the end unless ``--keep``),
+loads the demonstration population with ``mutuelle demo-data --households N`` (a separate
+process, so its memory is not counted), puts every household on monthly direct debit with a
+signed mandate, then, in this process:
+
+* the yearly call (``yearly-call`` batch run, chunks of 500, ``post_many`` per chunk): seconds,
+  households/s, entries posted — target under 60 s for 30 000 (PDFs apart);
+* the same call again (nothing new posted);
+* the January collection (``collect``: the due instalments read by SQL aggregates, the pain.008
+  built by sepaxml and validated against its XSD, a ``payment_received`` entry per debit) —
+  target under 10 s for 30 000 mandates;
+* ``reconcile`` over everything;
+* the peak resident memory of this process (the population is never loaded whole).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--households", type=int, default=30_000)
+    parser.add_argument("--year", type=int, default=2027)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--database", help="a database already loaded by an earlier --keep run: reuse it"
+    )
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print("DATABASE_URL doit désigner un serveur PostgreSQL", file=sys.stderr)
+        return 2
+    import psycopg
+
+    base = url.rsplit("/", 1)[0]
+    if args.database:
+        os.environ["DATABASE_URL"] = f"{base}/{args.database}"
+        return _run(args, args.database, load=False)
+    name = f"mutuelle_bench_billing_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = f"{base}/{name}"
+    try:
+        return _run(args, name)
+    finally:
+        if not args.keep:
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            print(f"base conservée : {name}")
+
+
+def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
+    t = time.perf_counter()
+    if load:
+        command = ["demo-data", "--households", str(args.households)]
+        subprocess.run(
+            [sys.executable, "-m", "mutuelle.cli", *command],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        print(
+            f"population de démonstration : {args.households} foyers en "
+            f"{time.perf_counter() - t:.1f} s"
+        )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutuelle.web.settings.dev")
+    import django
+
+    django.setup()
+    from schwifty import IBAN
+
+    from mutuelle.web.billing import collection
+    from mutuelle.web.billing.reconcile import reconcile
+    from mutuelle.web.jobs import framework
+    from mutuelle.web.jobs import services as jobs
+    from mutuelle.web.members.models import Adhesion
+    from mutuelle.web.payments import services as payments
+    from mutuelle.web.payments.models import Mandate
+
+    Adhesion.objects.update(payment_mode="direct_debit", payment_frequency="monthly")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the statistics of a database just loaded
+    ics = payments.creditor().creditor_id
+    rows = []
+    todo = Adhesion.objects.filter(mandates__isnull=True).values_list("pk", "number")
+    for i, (pk, number) in enumerate(todo):
+        iban = IBAN.generate("FR", bank_code="30006", account_code=f"{i:011d}")
+        rows.append(
+            Mandate(
+                adhesion_id=pk,
+                rum=f"MC-{number}-01",
+                signed_on=dt.date(2024, 12, 1),
+                debtor_name=f"Adherent {number}",
+                iban_stored=str(iban),
+                bic="AGRIFRPPXXX",
+                creditor_ics=ics,
+            )
+        )
+    Mandate.objects.bulk_create(rows, batch_size=2000)
+    print(f"{len(rows)} mandats SEPA créés ; mémoire avant l'appel {_rss_mib():.0f} Mio")
+
+    params = {"year": args.year, "on": f"{args.year - 1}-12-02"}
+    t = time.perf_counter()
+    run, _ = jobs.start_run(
+        "yearly-call", params, idempotency_key=f"bench-{time.time()}", defer=False
+    )
+    done = framework.run(run.pk)
+    call_s = time.perf_counter() - t
+    r = done.result
+    print(
+        f"appel {args.year} : {done.done} adhésions en {call_s:.1f} s "
+        f"({done.done / call_s:.0f} foyers/s), {r.get('entries_posted', 0)} écritures, "
+        f"{done.error_count} non chiffrables (cases vides des grilles) — cible < 60 s"
+    )
+    t = time.perf_counter()
+    again, _ = jobs.start_run("yearly-call", params, idempotency_key="bench-again", defer=False)
+    again = framework.run(again.pk)
+    print(
+        f"même appel relancé : {again.result.get('entries_posted', 0)} écriture nouvelle en "
+        f"{time.perf_counter() - t:.1f} s"
+    )
+    t = time.perf_counter()
+    report = collection.collect(dt.date(args.year, 1, 5))
+    collect_s = time.perf_counter() - t
+    count = report.file.count if report.file else 0
+    print(
+        f"prélèvements du 05/01/{args.year} : {count} mandats, pain.008 validé XSD en "
+        f"{collect_s:.1f} s ({count / max(collect_s, 1e-9):.0f} mandats/s) — cible < 10 s"
+    )
+    t = time.perf_counter()
+    rec = reconcile()
+    print(
+        f"rapprochement : {'juste' if rec.ok else 'FAUX'} sur {len(rec.rows)} adhésions en "
+        f"{time.perf_counter() - t:.1f} s"
+    )
+    print(f"mémoire résidente maximale du processus : {_rss_mib():.0f} Mio")
+    return 0 if rec.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

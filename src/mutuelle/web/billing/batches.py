@@ -1,0 +1,126 @@
+"""Billing's resumable batch runs (:mod:`mutuelle.web.jobs.framework`): the yearly call of
+every active adhesion of every range, chunk by chunk (keyset pages of adhesion ids, never the
+whole population in memory); each chunk's entries are posted in the chunk's transaction with
+the run's checkpoint, so a run killed midway and rerun calls each adhesion exactly once (and
+the idempotency keys of the entries would refuse a second call anyway)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mutuelle.web.jobs.framework import (
+    BatchKind,
+    ChunkOutcome,
+    ItemError,
+    Key,
+    ParameterError,
+    keyset_chunk,
+    register,
+)
+from mutuelle.web.jobs.models import BatchRun
+
+
+def _year(params: Mapping[str, Any]) -> int:
+    try:
+        year = int(params["year"])
+    except KeyError:
+        raise ParameterError("year : l'année civile à appeler est obligatoire") from None
+    except (TypeError, ValueError):
+        raise ParameterError("year : une année civile (2027)") from None
+    if not 2000 <= year <= 2100:
+        raise ParameterError(f"year : {year} n'est pas une année entre 2000 et 2100")
+    return year
+
+
+def _day(params: Mapping[str, Any], name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(params[name]))
+    except KeyError:
+        raise ParameterError(f"{name} : la date est obligatoire (AAAA-MM-JJ)") from None
+    except ValueError:
+        raise ParameterError(f"{name} : date illisible {params[name]!r} (AAAA-MM-JJ)") from None
+
+
+@register
+class YearlyCallKind(BatchKind):
+    name = "yearly-call"
+    label = "Appel de cotisation annuel (toutes les adhésions de toutes les gammes)"
+    chunk_size = 500
+
+    def clean(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(params) - {"year", "on", "per_chunk", "delay_ms"}
+        if unknown:
+            raise ParameterError(f"paramètre inconnu : {', '.join(sorted(unknown))}")
+        out: dict[str, Any] = {"year": _year(params), "on": _day(params, "on").isoformat()}
+        for name, hi in (("per_chunk", 10_000), ("delay_ms", 60_000)):
+            if name in params:
+                try:
+                    value = int(params[name])
+                except (TypeError, ValueError):
+                    raise ParameterError(f"{name} : un nombre entier") from None
+                if not 0 <= value <= hi:
+                    raise ParameterError(f"{name} : entre 0 et {hi}")
+                out[name] = value
+        return out
+
+    def chunk_size_for(self, params: Mapping[str, Any]) -> int:
+        return int(params.get("per_chunk") or self.chunk_size)
+
+    def _queryset(self, params: Mapping[str, Any]) -> Any:
+        from mutuelle.web.billing import services
+
+        return services.billable(int(params["year"])).values("pk")
+
+    def count(self, params: Mapping[str, Any]) -> int:
+        return int(self._queryset(params).count())
+
+    def chunk(
+        self, params: Mapping[str, Any], after: Key | None, size: int
+    ) -> Sequence[tuple[Key, Any]]:
+        return keyset_chunk(self._queryset(params), after, size)
+
+    def finish(self, run: BatchRun, params: Mapping[str, Any]) -> dict[str, Any]:
+        """After a bulk load of entries, PostgreSQL's planner statistics are stale until
+        autovacuum passes: refresh them so the next collection's aggregates use the indexes."""
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE journal_journalentry, journal_journalposting")
+        return {}
+
+    def process(
+        self, run: BatchRun, params: Mapping[str, Any], items: Sequence[Any]
+    ) -> ChunkOutcome:
+        import time
+
+        from mutuelle.web.billing import services
+        from mutuelle.web.members.models import Adhesion
+
+        year, on = int(params["year"]), dt.date.fromisoformat(params["on"])
+        adhesions = services.with_facts(
+            Adhesion.objects.filter(pk__in=[i["pk"] for i in items]).order_by("pk")
+        )
+        outcome, errors = services.call_many(
+            adhesions, year, on, actor=run.started_by, batch=f"run-{run.pk}"
+        )
+        counts: dict[str, int] = {
+            "adhesions_called": sum(1 for c in outcome.calls if c.instalments),
+            "entries_posted": outcome.posted,
+        }
+        for c in outcome.calls:
+            t = c.total
+            for name, cents in (
+                ("ttc_cents", t.ttc),
+                ("net_cents", t.net),
+                ("tsa_cents", t.tsa),
+                ("lfss_cents", t.lfss),
+            ):
+                counts[name] = counts.get(name, 0) + cents
+        if params.get("delay_ms"):
+            time.sleep(int(params["delay_ms"]) / 1000)
+        return ChunkOutcome(
+            errors=[ItemError(number, why) for number, why in errors], counts=counts
+        )

@@ -1,0 +1,262 @@
+"""Collecting the schedule by SEPA direct debit, and what the bank's returns do to it.
+
+* :func:`due_debits`: the instalments of billing's calls that fall due on or before a day
+  (docs I-163), for adhesions paying by direct debit with an active mandate, not yet presented
+  (or rejected for a reason that allows one more presentation, docs I-167), still unpaid.
+* :func:`collect`: the pain.008 of those instalments (one file per collection date, produced by
+  :func:`mutuelle.web.payments.services.produce_debit_file`, XSD-validated, FRST/RCUR from the
+  mandate), and a ``payment_received`` entry per debit, in one transaction: the money is
+  counted as received on the collection date; a rejection or a return undoes it.
+* :func:`on_returns`: the bank-returns handler of purpose ``contribution``: each rejected or
+  returned debit gives a ``payment_rejected`` entry (ISO reason code in its memo), which puts
+  the instalment back as owed; it is presented again at the next collection when the reason
+  allows it, otherwise it goes to the unpaid process (``mutuelle unpaid``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from mutuelle import sepa
+from mutuelle.billing.call import CALL_KINDS
+from mutuelle.journal import Account, AccountKind, Entry, EntryKind, Posting
+from mutuelle.money import format_euros
+from mutuelle.web.journal import services as journal
+from mutuelle.web.journal.models import JournalEntry, JournalPosting
+from mutuelle.web.members.models import Adhesion
+from mutuelle.web.payments import returns as bank_returns
+from mutuelle.web.payments import services as payments
+from mutuelle.web.payments.models import (
+    BankReturnLine,
+    Mandate,
+    MandateStatus,
+    SepaFile,
+    SepaTransaction,
+)
+
+PURPOSE = "contribution"
+MAX_PRESENTATIONS = 2  # docs I-167: one re-presentation of a debit the reason allows
+REPRESENTABLE = frozenset({sepa.NextStep.REPRESENT.value, sepa.NextStep.TECHNICAL.value})
+SOURCE_COLLECT = "Règlement particuliers III-2-2 (prélèvement, échéancier) — docs I-163, I-167"
+SOURCE_REJECT = (
+    "Règlement particuliers III-2-3 Défaut de paiement ; III-2-4 Frais de gestion — docs I-167, "
+    "G-70"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DueDebit:
+    number: str
+    mandate_id: int
+    start: dt.date
+    end: dt.date
+    cents: int
+    presentation: int  # 1: first presentation, 2: re-presentation
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}:{self.start.isoformat()}:{self.end.isoformat()}:p{self.presentation}"
+
+
+@dataclass(slots=True)
+class CollectReport:
+    date: dt.date
+    file: SepaFile | None
+    created: bool
+    debits: list[DueDebit] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (adhesion, why)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(d.cents for d in self.debits)
+
+
+def parse_reference(reference: str) -> tuple[str, dt.date, dt.date, int] | None:
+    """The instalment and presentation of one of billing's debit references (None: another
+    caller's reference)."""
+    try:
+        number, start, end, p = reference.rsplit(":", 3)
+        return number, dt.date.fromisoformat(start), dt.date.fromisoformat(end), int(p[1:])
+    except ValueError:
+        return None
+
+
+def _called(on: dt.date, numbers: Any) -> dict[tuple[str, dt.date, dt.date], int]:
+    rows = (
+        JournalPosting.objects.filter(
+            account=AccountKind.member_contributions.value,
+            adhesion__in=numbers,
+            entry__key__startswith="bill:",
+            entry__kind__in=[k.value for k in CALL_KINDS],
+            entry__period_start__lte=on,
+        )
+        .values_list("adhesion", "entry__period_start", "entry__period_end")
+        .annotate(total=Sum("cents"))
+    )
+    return {(a, s, e): int(t) for a, s, e, t in rows if t and t > 0}
+
+
+def _presentations(numbers: Sequence[str]) -> dict[tuple[str, dt.date, dt.date], list[Any]]:
+    """Earlier presentations of each instalment, with the next step of their reject, if any."""
+    out: dict[tuple[str, dt.date, dt.date], list[Any]] = defaultdict(list)
+    wanted = set(numbers)
+    txs = SepaTransaction.objects.filter(purpose=PURPOSE).values_list("pk", "reference")
+    rejected = dict(
+        BankReturnLine.objects.filter(transaction__purpose=PURPOSE).values_list(
+            "transaction_id", "next_step"
+        )
+    )
+    for pk, ref in txs.iterator(chunk_size=5000):
+        parsed = parse_reference(ref)
+        if parsed is None:
+            continue
+        number, start, end, _ = parsed
+        if number in wanted:
+            out[(number, start, end)].append(rejected.get(pk, ""))
+    return out
+
+
+def _settled_otherwise(numbers: Iterable[str]) -> set[str]:
+    """Adhesions with money received other than by billing's debits (a transfer, a cheque…):
+    their instalments are checked against the journal's imputation (docs I-166)."""
+    ids = JournalPosting.objects.filter(
+        adhesion__in=list(numbers), account=AccountKind.member_contributions.value
+    ).values("entry_id")
+    rows = (
+        JournalEntry.objects.filter(pk__in=ids, kind=EntryKind.payment_received.value)
+        .exclude(key__startswith="collect:")
+        .values_list("postings__adhesion", flat=True)
+    )
+    return {a for a in rows if a}
+
+
+def due_debits(on: dt.date) -> tuple[list[DueDebit], list[tuple[str, str]]]:
+    """The debits to present on ``on`` and the adhesions left out, with why."""
+    numbers = Adhesion.objects.filter(payment_mode="direct_debit").values("number")
+    called = _called(on, numbers)
+    if not called:
+        return [], []
+    concerned = sorted({n for n, _, _ in called})
+    mandates = dict(
+        Mandate.objects.filter(
+            status=MandateStatus.ACTIVE, adhesion__number__in=concerned, signed_on__lte=on
+        ).values_list("adhesion__number", "pk")
+    )
+    before = _presentations(concerned)
+    other = _settled_otherwise(concerned)
+    left: dict[tuple[str, dt.date, dt.date], int] = {}
+    for number in other:
+        status = journal.contribution_status(number)
+        for p in status.periods:
+            left[(number, p.start, p.end)] = p.left_cents
+    debits: list[DueDebit] = []
+    skipped: list[tuple[str, str]] = []
+    no_mandate: set[str] = set()
+    for (number, start, end), cents in sorted(called.items()):
+        past = before.get((number, start, end), [])
+        if past and (
+            past[-1] == "" or past[-1] not in REPRESENTABLE or len(past) >= MAX_PRESENTATIONS
+        ):
+            continue  # presented and not rejected, or rejected for good: the unpaid process
+        if number in other:
+            cents = min(cents, left.get((number, start, end), 0))
+        if cents <= 0:
+            continue
+        mandate = mandates.get(number)
+        if mandate is None:
+            if number not in no_mandate:
+                no_mandate.add(number)
+                skipped.append((number, f"aucun mandat SEPA actif signé au {on:%d/%m/%Y}"))
+            continue
+        debits.append(DueDebit(number, mandate, start, end, cents, len(past) + 1))
+    return debits, skipped
+
+
+def _received(d: DueDebit, on: dt.date) -> Entry:
+    return Entry(
+        key=f"collect:{d.reference}",
+        kind=EntryKind.payment_received,
+        date=on,
+        period_start=d.start,
+        period_end=d.end,
+        postings=(
+            Posting(Account(AccountKind.bank), d.cents),
+            Posting(Account(AccountKind.member_contributions, d.number), -d.cents),
+        ),
+        source=SOURCE_COLLECT,
+        memo=f"Prélèvement SEPA du {on:%d/%m/%Y} ({d.presentation}e présentation) : échéance du "
+        f"{d.start:%d/%m/%Y} au {d.end:%d/%m/%Y}, {format_euros(d.cents)}",
+    )
+
+
+def collect(on: dt.date, *, actor: Any = None) -> CollectReport:
+    """The collection of ``on``: its pain.008 and its entries, once (a second call for the
+    same day returns the same file and posts nothing)."""
+    key = f"contribution-collect:{on.isoformat()}"
+    existing = SepaFile.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return CollectReport(on, existing, False)
+    debits, skipped = due_debits(on)
+    if not debits:
+        return CollectReport(on, None, False, [], skipped)
+    with transaction.atomic():
+        record, created = payments.produce_debit_file(
+            on,
+            (
+                payments.DebitInstruction(
+                    d.mandate_id,
+                    d.cents,
+                    d.reference,
+                    f"Cotisation {d.number} du {d.start:%d/%m/%Y} au {d.end:%d/%m/%Y}",
+                    purpose=PURPOSE,
+                )
+                for d in debits
+            ),
+            idempotency_key=key,
+            actor=actor,
+        )
+        journal.post_many((_received(d, on) for d in debits), actor=actor, batch=key)
+    return CollectReport(on, record, created, debits, skipped)
+
+
+# --- bank returns ----------------------------------------------------------------------------
+
+
+def _rejected(line: BankReturnLine) -> Entry | None:
+    parsed = parse_reference(line.transaction.reference)
+    if parsed is None:
+        return None  # not one of billing's debits
+    number, start, end, presentation = parsed
+    stage = "rejet" if line.stage == sepa.ReturnStage.REJECT.value else "retour"
+    return Entry(
+        key=f"reject:{line.end_to_end_id}:{line.reason_code}:{line.stage}",
+        kind=EntryKind.payment_rejected,
+        date=line.booked_on or line.file.imported_at.date(),
+        period_start=start,
+        period_end=end,
+        postings=(
+            Posting(Account(AccountKind.member_contributions, number), line.amount_cents),
+            Posting(Account(AccountKind.bank), -line.amount_cents),
+        ),
+        source=SOURCE_REJECT,
+        memo=f"Prélèvement {stage} ({presentation}e présentation), motif ISO "
+        f"{line.reason_code} « {line.reason_label} » : {format_euros(line.amount_cents)} de "
+        f"nouveau dû — suite : {sepa.NextStep(line.next_step).label}",
+        reverses=f"collect:{line.transaction.reference}",
+    )
+
+
+def on_returns(lines: Sequence[BankReturnLine]) -> None:
+    """Handler of the bank returns of purpose ``contribution`` (inside the import's
+    transaction: a refusal here rolls the whole import back)."""
+    journal.post_many(e for line in lines if (e := _rejected(line)) is not None)
+
+
+bank_returns.register_return_handler(PURPOSE, on_returns)

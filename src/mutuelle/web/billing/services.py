@@ -1,0 +1,264 @@
+"""Billing's shell: loads an adhesion's facts and journal entries, calls the core
+(:mod:`mutuelle.billing`), posts its entries, reads the schedule back from the journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from mutuelle.billing import AdhesionFacts, YearlyCall, yearly_call
+from mutuelle.billing.call import CALL_KINDS
+from mutuelle.journal import AccountKind, Entry, EntryKind
+from mutuelle.refusal import Refusal
+from mutuelle.web.journal import services as journal
+from mutuelle.web.journal.models import JournalEntry, JournalPosting
+from mutuelle.web.members import services as members
+from mutuelle.web.members.enums import AdhesionStatus
+from mutuelle.web.members.models import Adhesion
+
+
+def facts_of(a: Adhesion) -> AdhesionFacts:
+    """The facts the call needs (prefetch ``affiliations__person`` and ``formula_periods``)."""
+    rid: Any = a.range
+    return AdhesionFacts(
+        number=a.number,
+        range=rid,
+        start=a.start,
+        end=a.end,
+        insured=tuple(members.insured_of(a)),
+        formulas=tuple(members.formula_spans(a)),
+        mode=a.payment_mode or "",
+        frequency=a.payment_frequency or "",
+        payroll=a.payroll_deduction,
+    )
+
+
+def billable(year: int) -> QuerySet[Adhesion]:
+    """The adhesions the call of ``year`` looks at: every validated adhesion of every range
+    covered on a day of the year, and those already called for the year whose cover no
+    longer reaches it (an end recorded after the call: their call is brought to nothing)."""
+    jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    ended = Adhesion.objects.filter(end__lt=jan1)
+    called = JournalPosting.objects.filter(
+        adhesion__in=ended.values("number"),
+        account=AccountKind.member_contributions.value,
+        entry__kind=EntryKind.contribution_call.value,
+        entry__period_start__gte=jan1,
+        entry__period_start__lte=dec31,
+    ).values("adhesion")
+    # Read apart (a few ids): an OR with the subquery makes PostgreSQL scan it per row.
+    ended_called = list(ended.filter(number__in=called).values_list("pk", flat=True))
+    covered = Q(start__lte=dec31) & (Q(end__isnull=True) | Q(end__gte=jan1))
+    return Adhesion.objects.exclude(status=AdhesionStatus.PENDING).filter(
+        covered | Q(pk__in=ended_called)
+    )
+
+
+def with_facts(qs: QuerySet[Adhesion]) -> QuerySet[Adhesion]:
+    return qs.select_related("member").prefetch_related("affiliations__person", "formula_periods")
+
+
+def call_entries(numbers: Sequence[str], year: int) -> dict[str, list[Entry]]:
+    """The entries the call of ``year`` compares with, per adhesion (billing's calls of the
+    year and the reprises), in a few queries for a whole chunk."""
+    jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    ids = JournalPosting.objects.filter(
+        adhesion__in=numbers, account=AccountKind.member_contributions.value
+    ).values("entry_id")
+    kinds = [EntryKind.opening.value, *(k.value for k in CALL_KINDS)]
+    rows = JournalEntry.objects.filter(
+        pk__in=ids, kind__in=kinds, period_end__gte=jan1, period_start__lte=dec31
+    )
+    return _fast_entries(rows.values("pk"))
+
+
+_E = ("entry_id", "entry__key", "entry__kind", "entry__date", "entry__period_start",
+      "entry__period_end", "entry__source", "entry__memo", "entry__reverses")  # fmt: skip
+_P = ("line", "account", "adhesion", "party", "cents", "range", "formula", "care_category")
+
+
+def _fast_entries(entry_ids: Any) -> dict[str, list[Entry]]:
+    """The entries of ``entry_ids`` as core values, per adhesion, read as plain rows in one
+    query (building model instances costs more than the call itself at 30 000 households)."""
+    from mutuelle.journal import Account, Posting
+
+    heads: dict[int, tuple[Any, ...]] = {}
+    lines: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    rows = (
+        JournalPosting.objects.filter(entry_id__in=entry_ids)
+        .values_list(*_E, *_P)
+        .order_by("entry_id", "line")
+    )
+    for row in rows.iterator(chunk_size=5000):
+        heads.setdefault(row[0], row[1:9])
+        lines[row[0]].append(row[9:])
+    out: dict[str, list[Entry]] = defaultdict(list)
+    for pk, (key, kind, date, start, end, source, memo, reverses) in heads.items():
+        postings = tuple(
+            Posting(Account(AccountKind(acc), adh, party), cents, rng, formula, care)
+            for _, acc, adh, party, cents, rng, formula, care in lines[pk]
+        )
+        e = Entry(key, EntryKind(kind), date, start, end, postings, source, memo, reverses)
+        owner = next((p.account.adhesion for p in postings if p.account.adhesion), None)
+        if owner:
+            out[owner].append(e)
+    return out
+
+
+# The offers are immutable data read from the package: read once per process, not per chunk.
+_OFFERS: dict[str, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class CallOutcome:
+    calls: list[YearlyCall]
+    posted: int
+
+
+def call_many(
+    adhesions: Iterable[Adhesion],
+    year: int,
+    on: dt.date,
+    *,
+    actor: Any = None,
+    batch: str = "",
+) -> tuple[CallOutcome, list[tuple[str, str]]]:
+    """Call ``year`` for each adhesion and post the entries (one ``post_many``). Returns the
+    calls and the adhesions the texts cannot price, with why."""
+    adhesions = list(adhesions)
+    existing = call_entries([a.number for a in adhesions], year)
+    offers = _OFFERS
+    calls: list[YearlyCall] = []
+    errors: list[tuple[str, str]] = []
+    for a in adhesions:
+        offer = offers.get(a.offer)
+        if offer is None:
+            offer = offers[a.offer] = members.offer_for(a)
+        try:
+            calls.append(yearly_call(offer, facts_of(a), year, existing.get(a.number, []), on=on))
+        except Refusal as exc:  # the texts cannot price it: the item is reported
+            message = exc.message
+            errors.append((a.number, f"cotisations impossibles à chiffrer : {message}"))
+    posted = journal.post_many((e for c in calls for e in c.entries), actor=actor, batch=batch)
+    return CallOutcome(calls, posted), errors
+
+
+def call_adhesion(adhesion: Adhesion, year: int, on: dt.date, *, actor: Any = None) -> YearlyCall:
+    """Call (or regularise) one adhesion's year, e.g. after a birth or a termination."""
+    a = with_facts(Adhesion.objects.filter(pk=adhesion.pk)).get()
+    outcome, errors = call_many([a], year, on, actor=actor)
+    if errors:
+        from mutuelle.membership.common import Refused
+
+        raise Refused(errors[0][1])
+    adhesion.forget_derived()
+    return outcome.calls[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleLine:
+    """One instalment of the schedule as the journal says it (net of regularisations)."""
+
+    start: dt.date
+    end: dt.date
+    due_on: dt.date
+    ttc_cents: int
+    net_cents: int
+    tsa_cents: int
+    lfss_cents: int
+
+
+def schedule(number: str, year: int) -> list[ScheduleLine]:
+    """The échéancier of ``year``: billing's entries summed per instalment (the due date is the
+    first day of the period, docs I-163)."""
+    rows = (
+        JournalPosting.objects.filter(
+            entry__key__startswith=f"bill:{number}:{year}:",
+            entry__kind__in=[k.value for k in CALL_KINDS],
+        )
+        .values_list("entry__period_start", "entry__period_end", "account", "adhesion", "cents")
+        .order_by("entry__period_start")
+    )
+    parts: dict[tuple[dt.date, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for start, end, account, _, cents in rows:
+        parts[(start, end)][account] += cents
+    out = []
+    for (start, end), p in sorted(parts.items()):
+        ttc = p[AccountKind.member_contributions.value]
+        if ttc == 0:
+            continue
+        out.append(
+            ScheduleLine(
+                start,
+                end,
+                start,
+                ttc,
+                -p[AccountKind.contributions.value],
+                -p[AccountKind.tax_tsa.value],
+                -p[AccountKind.tax_lfss_2026.value],
+            )
+        )
+    return out
+
+
+# --- payments recorded by staff (cheque, transfer, card, cash) -------------------------------
+
+STAFF_MODES = {
+    "cheque": "chèque",
+    "transfer": "virement",
+    "card": "carte bancaire",
+    "cash": "espèces",
+    "payroll": "précompte (versement de la Collectivité)",
+}
+
+
+class PaymentRefused(ValueError):
+    """A payment that cannot be recorded, in French."""
+
+
+def record_payment(
+    adhesion: Adhesion,
+    *,
+    cents: int,
+    on: dt.date,
+    mode: str,
+    reference: str,
+    actor: Any = None,
+) -> tuple[Entry, bool]:
+    """Record a payment received by staff: a ``payment_received`` entry imputed by the journal
+    to the oldest instalments due (docs I-166). ``reference`` (the cheque number, the transfer's
+    label) makes it idempotent: the same reference twice records one payment."""
+    if mode not in STAFF_MODES:
+        raise PaymentRefused(
+            f"mode de paiement inconnu « {mode} » (possibles : {', '.join(STAFF_MODES)})"
+        )
+    if type(cents) is not int or cents <= 0:
+        raise PaymentRefused("le montant reçu doit être positif")
+    if not reference.strip():
+        raise PaymentRefused("indiquez la référence du paiement (n° de chèque, libellé…)")
+    from mutuelle.journal import Account, Posting
+    from mutuelle.money import format_euros
+
+    entry = Entry(
+        key=f"pay:{adhesion.number}:{mode}:{reference.strip()[:80]}",
+        kind=EntryKind.payment_received,
+        date=on,
+        period_start=on,
+        period_end=on,
+        postings=(
+            Posting(Account(AccountKind.bank), cents),
+            Posting(Account(AccountKind.member_contributions, adhesion.number), -cents),
+        ),
+        source="Règlement particuliers III-2-2 (virement, carte bancaire, chèque, espèces) — "
+        "docs I-166",
+        memo=f"Paiement par {STAFF_MODES[mode]} reçu le {on:%d/%m/%Y} ({reference.strip()}) : "
+        f"{format_euros(cents)}",
+    )
+    created = journal.post(entry, actor=actor)
+    adhesion.forget_derived()
+    return entry, created

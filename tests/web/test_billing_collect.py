@@ -1,0 +1,135 @@
+"""Collecting the schedule: pain.008 of what is due, bank rejects, re-presentation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from lxml import etree
+from tests.web.test_payments import SAME_BANK, _document
+
+from mutuelle.journal import EntryKind
+from mutuelle.sepa import bank
+from mutuelle.web.billing import collection, services
+from mutuelle.web.jobs import framework
+from mutuelle.web.jobs import services as jobs
+from mutuelle.web.journal import services as journal
+from mutuelle.web.members.models import Adhesion
+from mutuelle.web.payments import returns
+from mutuelle.web.payments import services as payments
+
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _sepa_dir(settings, tmp_path):
+    settings.MUTUELLE_SEPA_DIR = tmp_path / "sepa"
+    # tests/web/test_payments.py pops the « contribution » handler after its own tests
+    returns.register_return_handler(collection.PURPOSE, collection.on_returns)
+
+
+@pytest.fixture
+def called(martin):
+    Adhesion.objects.filter(pk=martin.pk).update(
+        payment_mode="direct_debit", payment_frequency="monthly"
+    )
+    payments.create_mandate(
+        martin, iban=SAME_BANK, debtor_name="Claire Martin", signed_on=D(2024, 12, 10)
+    )
+    run, _ = jobs.start_run("yearly-call", {"year": 2027, "on": "2026-12-02"}, defer=False)
+    framework.run(run.pk)
+    return martin
+
+
+def _amounts(record) -> list[int]:
+    tree = etree.fromstring(payments.file_bytes(record))
+    return [
+        round(float(e.text) * 100)
+        for e in tree.iter("{*}InstdAmt")  # the amount of each debit
+    ]
+
+
+@pytest.mark.django_db
+def test_january_collection_equals_the_schedule_and_is_made_once(called) -> None:
+    report = collection.collect(D(2027, 1, 5))
+    jan = services.schedule(called.number, 2027)[0]
+    assert report.created and report.file.schema.startswith("pain.008.001.08")
+    assert _amounts(report.file) == [jan.ttc_cents]
+    assert b"<SeqTp>FRST</SeqTp>" in payments.file_bytes(report.file)
+    status = journal.contribution_status(called.number)
+    assert status.owed_on(D(2027, 1, 6)) == 0  # January received
+    again = collection.collect(D(2027, 1, 5))
+    assert not again.created and again.file.pk == report.file.pk
+    assert (
+        len([e for e in journal.entries_of(called.number) if e.kind is EntryKind.payment_received])
+        == 1
+    )
+    # February is RCUR and only February (January is not presented twice)
+    feb = collection.collect(D(2027, 2, 5))
+    assert _amounts(feb.file) == [services.schedule(called.number, 2027)[1].ttc_cents]
+    assert b"<SeqTp>RCUR</SeqTp>" in payments.file_bytes(feb.file)
+
+
+@pytest.mark.django_db
+def test_a_rejected_debit_is_owed_again_then_represented_once(called) -> None:
+    report = collection.collect(D(2027, 1, 5))
+    e2e = report.file.transactions.get().end_to_end_id
+    data = bank.status_report(
+        _document(report.file), {e2e: "AM04"}, message_id="B1", created_at=dt.datetime(2027, 1, 6)
+    )
+    returns.import_bank_returns(data, name="rejets.xml")
+    rejected = [
+        e for e in journal.entries_of(called.number) if e.kind is EntryKind.payment_rejected
+    ]
+    assert len(rejected) == 1 and "AM04" in rejected[0].memo
+    jan = services.schedule(called.number, 2027)[0]
+    assert journal.contribution_status(called.number).owed_on(D(2027, 1, 7)) == jan.ttc_cents
+    # the same file again adds nothing
+    returns.import_bank_returns(data, name="rejets.xml")
+    assert (
+        len([e for e in journal.entries_of(called.number) if e.kind is EntryKind.payment_rejected])
+        == 1
+    )
+    # February's collection presents January again (insufficient funds may be re-presented)
+    feb = collection.collect(D(2027, 2, 5))
+    refs = sorted(t.reference for t in feb.file.transactions.all())
+    assert refs == [
+        f"{called.number}:2027-01-01:2027-01-31:p2",
+        f"{called.number}:2027-02-01:2027-02-28:p1",
+    ]
+    e2e2 = feb.file.transactions.get(reference__endswith="01-31:p2").end_to_end_id
+    returns.import_bank_returns(
+        bank.status_report(
+            _document(feb.file), {e2e2: "AM04"}, message_id="B2", created_at=dt.datetime(2027, 2, 6)
+        ),
+        name="rejets2.xml",
+    )
+    # twice rejected: not presented a third time, it is the unpaid process's
+    march = collection.collect(D(2027, 3, 5))
+    assert [t.reference for t in march.file.transactions.all()] == [
+        f"{called.number}:2027-03-01:2027-03-31:p1"
+    ]
+
+
+@pytest.mark.django_db
+def test_no_mandate_is_reported_not_collected(martin) -> None:
+    Adhesion.objects.filter(pk=martin.pk).update(payment_mode="direct_debit")
+    run, _ = jobs.start_run("yearly-call", {"year": 2027, "on": "2026-12-02"}, defer=False)
+    framework.run(run.pk)
+    report = collection.collect(D(2027, 1, 5))
+    assert report.file is None
+    assert report.skipped == [(martin.number, "aucun mandat SEPA actif signé au 05/01/2027")]
+
+
+@pytest.mark.django_db
+def test_collect_command(called, tmp_path, capsys) -> None:
+    import json
+
+    from mutuelle import cli
+
+    out = tmp_path / "janvier.xml"
+    assert cli.main(["collect", "--date", "2027-01-05", "--out", str(out), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["count"] == 1 and out.read_bytes().startswith(b"<?xml")
+    assert cli.main(["collect", "--date", "5/1/2027", "--out", str(out)]) != 0
+    assert "date illisible" in capsys.readouterr().err

@@ -1,0 +1,98 @@
+"""An unpaid member through notice, suspension and reinstatement at noon the day after paying."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from mutuelle.documents import DocumentKind
+from mutuelle.web.billing import services, unpaid
+from mutuelle.web.billing.models import FormalNotice
+from mutuelle.web.documents.models import ProducedDocument
+from mutuelle.web.jobs import framework
+from mutuelle.web.jobs import services as jobs
+from mutuelle.web.members import services as members
+from mutuelle.web.members.models import Adhesion, Suspension
+
+D = dt.date
+
+
+@pytest.fixture
+def called(martin):
+    Adhesion.objects.filter(pk=martin.pk).update(
+        payment_mode="transfer", payment_frequency="monthly"
+    )
+    run, _ = jobs.start_run("yearly-call", {"year": 2027, "on": "2026-12-02"}, defer=False)
+    framework.run(run.pk)
+    return Adhesion.objects.get(pk=martin.pk)
+
+
+@pytest.mark.django_db
+def test_notice_suspension_and_reinstatement(called) -> None:
+    jan = services.schedule(called.number, 2027)[0]
+    assert unpaid.apply(D(2027, 1, 11)).cases == []  # within the 10 days
+    q = unpaid.apply(D(2027, 1, 12))
+    assert [c.action for _, c in q.cases] == ["notice"] and q.done["notices"] == 1
+    notice = FormalNotice.objects.get(adhesion=called)
+    assert (notice.due_on, notice.sent_on, notice.owed_cents) == (
+        D(2027, 1, 1),
+        D(2027, 1, 12),
+        jan.ttc_cents,
+    )
+    assert (
+        ProducedDocument.objects.filter(adhesion=called, kind=DocumentKind.mise_en_demeure).count()
+        == 1
+    )
+    # the same day again: nothing new
+    again = unpaid.apply(D(2027, 1, 12))
+    assert again.done["notices"] == 0 and FormalNotice.objects.count() == 1
+    # 30 days after the notice: suspended (claims read this)
+    q = unpaid.apply(D(2027, 2, 11))
+    assert q.done["suspensions"] == 1
+    s = Suspension.objects.get(adhesion=called)
+    assert timezone.localtime(s.starts_at).date() == D(2027, 2, 11) and s.ends_at is None
+    # 10 days after the suspension: termination possible, for staff to decide
+    assert [c.action for _, c in unpaid.queue(D(2027, 2, 21)).cases] == ["terminate"]
+    # the member pays January and February on 21 February
+    feb = services.schedule(called.number, 2027)[1]
+    services.record_payment(
+        called, cents=jan.ttc_cents + feb.ttc_cents, on=D(2027, 2, 21), mode="transfer",
+        reference="VIR 2102",
+    )  # fmt: skip
+    q = unpaid.apply(D(2027, 2, 22))
+    assert q.done["reinstatements"] == 1
+    s.refresh_from_db()
+    assert s.ends_at is not None
+    assert timezone.localtime(s.ends_at).replace(tzinfo=None) == dt.datetime(2027, 2, 22, 12, 0)
+    periods = members.suspension_periods([called.pk])[called.pk]
+    assert len(periods) == 1
+    notice.refresh_from_db()
+    assert notice.resolved_on == D(2027, 2, 22)
+    assert unpaid.apply(D(2027, 2, 23)).cases == []
+
+
+@pytest.mark.django_db
+def test_paid_before_the_suspension_closes_the_notice(called) -> None:
+    jan = services.schedule(called.number, 2027)[0]
+    unpaid.apply(D(2027, 1, 12))
+    services.record_payment(called, cents=jan.ttc_cents, on=D(2027, 1, 20), mode="cheque",
+                            reference="CHQ 1")  # fmt: skip
+    q = unpaid.apply(D(2027, 1, 25))
+    assert q.done["closed"] == 1 and not Suspension.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_staff_payment_is_recorded_once_and_refuses_bad_input(called) -> None:
+    _, created = services.record_payment(
+        called, cents=1000, on=D(2027, 1, 3), mode="cash", reference="R1"
+    )
+    _, again = services.record_payment(
+        called, cents=1000, on=D(2027, 1, 3), mode="cash", reference="R1"
+    )
+    assert created and not again
+    with pytest.raises(services.PaymentRefused, match="positif"):
+        services.record_payment(called, cents=0, on=D(2027, 1, 3), mode="cash", reference="R2")
+    with pytest.raises(services.PaymentRefused, match="inconnu"):
+        services.record_payment(called, cents=10, on=D(2027, 1, 3), mode="bitcoin", reference="R3")
