@@ -308,3 +308,15 @@ def test_typical_prices_are_sourced_tagged_and_consistent() -> None:
     for need in prices.needs:
         for ref in need.items:
             assert prices.item(ref).tag in OFFERED_TAGS
+
+
+@pytest.mark.parametrize(("answer", "prior"), [("no", "none"), ("yes", "had")])
+def test_a_request_says_whether_the_member_had_a_complementary_before(
+    client, answer: str, prior: str
+) -> None:
+    """Convention art. 5, indicator 1: the committee counts members who had no complementary
+    before joining; the online request records the visitor's answer (I-149)."""
+    extra = {"current_cover_end": (START - dt.timedelta(days=1)).strftime("%d/%m/%Y")}
+    data = join_data(current_cover=answer, **(extra if answer == "yes" else {}))
+    assert client.post(reverse("public:join"), data).status_code == 302
+    assert Adhesion.objects.get().prior_cover == prior

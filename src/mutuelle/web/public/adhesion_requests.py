@@ -20,6 +20,7 @@ from mutuelle.membership import Refused
 from mutuelle.money import format_euros
 from mutuelle.offers.model import Offer
 from mutuelle.pricing import FormulaQuote, Household, QuoteRefused, quote
+from mutuelle.reporting.population import PriorCover
 from mutuelle.web.members.enums import (
     AdhesionStatus,
     Channel,
@@ -256,6 +257,9 @@ def _write_request(
                 previous_cover_ends=d.get("current_cover_end")
                 if d.get("current_cover") == "yes"
                 else None,
+                # Convention art. 5, indicator 1 (l. 1992): the answer to « avez-vous aujourd'hui
+                # une autre complémentaire santé ? » (docs/interpretations.md I-149).
+                prior_cover=PriorCover.HAD if d.get("current_cover") == "yes" else PriorCover.NONE,
                 start=checked.effective.date,
                 payment_mode=d["payment_mode"],
                 payment_frequency=d["payment_frequency"],

@@ -65,6 +65,7 @@ class AdhesionRequestForm(ChildrenMixin, forms.Form):
         choices=YES_NO,
         widget=forms.RadioSelect,
         initial="no",
+        help_text="Un contrat d'entreprise ou la Complémentaire santé solidaire comptent aussi.",
     )
     current_cover_end = FrenchDateField(
         label="Si oui : dernier jour couvert par ce contrat",
