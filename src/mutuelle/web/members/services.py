@@ -566,7 +566,7 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
             said = tuple(
                 Said(
                     f"Si le dossier était complet aujourd'hui : {s.rule[0].lower()}{s.rule[1:]}",
-                    s.cite,
+                    s.cite or NO_SOURCE,
                     s.rule_id,
                 )
                 for s in eff.steps
