@@ -294,6 +294,7 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
     autocomplete_fields = ("member",)  # a search, never a list of the population
     ordering = ("number",)
     change_form_template = "admin/members/adhesion/change_form.html"
+    change_list_template = "admin/members/adhesion/change_list.html"
     inlines = (AffiliationInline, FormulaInline, DocumentInline, EventInline)
     actions = (export_person_action,)
     readonly_fields = (
@@ -643,6 +644,7 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
                 name="members_adhesion_termination",
             ),
             path("<int:pk>/deces/", wrap(self.death_view), name="members_adhesion_death"),
+            path("guichet/", wrap(self.counter_view), name="members_adhesion_counter"),
             path("<int:pk>/valider/", wrap(self.validate_view), name="members_adhesion_validate"),
             path("<int:pk>/pieces/", wrap(self.pieces_view), name="members_adhesion_pieces"),
             path("<int:pk>/refuser/", wrap(self.refuse_view), name="members_adhesion_refuse"),
@@ -776,6 +778,65 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             )
 
         return self._act(request, pk, DeathForm, "Enregistrer un décès", run)
+
+    # --- enrolment at the counter, in one screen -------------------------------------------
+
+    def counter_view(self, request: HttpRequest) -> HttpResponse:
+        """The family at the counter: the public request's form and checks, known persons
+        offered instead of duplicates, then the validation when every piece is presented."""
+        from mutuelle.web.members import counter
+        from mutuelle.web.public import services as public
+        from mutuelle.web.public.household_forms import rows_action
+
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        offer = services.offer_for()
+        formulas = public.formulas_by_range(offer)
+        form = counter.CounterForm(formulas=formulas, offer=offer)
+        if request.method == "POST":
+            changed = rows_action(request.POST)
+            if changed is not None:
+                initial = {
+                    k: changed.getlist(k) if k == "links" else changed.get(k) for k in changed
+                }
+                form = counter.CounterForm(initial=initial, formulas=formulas, offer=offer)
+            else:
+                form = counter.CounterForm(request.POST, formulas=formulas, offer=offer)
+                if form.is_valid():
+                    known = counter.known_persons(form.members())
+                    if known:
+                        form = counter.CounterForm(
+                            request.POST, formulas=formulas, offer=offer, known=known
+                        )
+                if form.is_valid():
+                    d, members = form.cleaned_data, form.members()
+                    try:
+                        checked = public.check_request(offer, d, members)
+                        enrolled = counter.enrol(
+                            offer, d, members, checked, form.chosen(), actor=request.user
+                        )
+                    except public.RequestRefused as exc:
+                        for name, msgs in exc.errors.items():
+                            for msg in msgs:
+                                form.add_error(name if name in form.fields else None, msg)
+                    except Refused as exc:
+                        logger.info("adhésion au guichet refusée : %s", exc.message)
+                        form.add_error(
+                            None,
+                            f"Refusé : {exc.message}" + (f" — {exc.source}" if exc.source else ""),
+                        )
+                    else:
+                        messages.success(request, enrolled.message)
+                        return HttpResponseRedirect(
+                            reverse("admin:members_adhesion_change", args=[enrolled.adhesion.pk])
+                        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Adhésion au guichet",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/members/adhesion/counter.html", context)
 
     # --- an online request: validate, ask for the missing pieces, refuse ---------------------
 
