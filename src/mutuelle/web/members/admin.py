@@ -330,6 +330,10 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             {"fields": ("number", "status", "member", "offer", "range", "channel", "monthly")},
         ),
         (
+            "Cotisation mensuelle, personne par personne (ce que le membre paie)",
+            {"fields": ("contribution_panel",)},
+        ),
+        (
             "Dates (calculées par le règlement)",
             {"fields": ("computed_dates",)},
         ),
@@ -416,7 +420,7 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ()
-        return (*self.readonly_fields, "request_state", "documents_panel")
+        return (*self.readonly_fields, "request_state", "documents_panel", "contribution_panel")
 
     def _pending_fieldsets(self) -> Any:
         """A request not yet validated: nothing claims a signed bulletin or a complete file
@@ -428,6 +432,10 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             ),
             ("Où en est la demande", {"fields": ("request_state",)}),
             ("Justificatifs, personne par personne", {"fields": ("documents_panel",)}),
+            (
+                "Cotisation mensuelle prévue, personne par personne",
+                {"fields": ("contribution_panel",)},
+            ),
             ("Dates (calculées par le règlement)", {"fields": ("computed_dates",)}),
             (
                 "Faits déclarés dans la demande",
@@ -479,6 +487,48 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
         return format_html(
             "<table>{}</table>",
             format_html_join("", "<tr><th style='width:30%'>{}</th><td>{}</td></tr>", rows),
+        )
+
+    @admin.display(description="cotisation")
+    def contribution_panel(self, obj: Adhesion) -> str:
+        """The pricing core's figures for each person: the tariff, the agents' surcharge, a
+        newborn's free months, what the month costs — the total is what is called."""
+        c = services.contribution_breakdown(obj, timezone.localdate())
+        if c is None:
+            return "aucune formule en vigueur"
+        if c.refusal:
+            return f"Cotisation impossible à chiffrer : {c.refusal}"
+        rows = format_html_join(
+            "",
+            "<tr><td>{} <small>({})</small></td><td>{}</td><td>{}</td><td>{}</td>"
+            "<td><strong>{}</strong></td><td><small>{}</small></td></tr>",
+            (
+                (
+                    p.name,
+                    p.role,
+                    format_euros(p.tariff_cents),
+                    p.surcharge or "—",
+                    p.free or "—",
+                    format_euros(p.this_month_cents)
+                    + (
+                        f" (puis {format_euros(p.monthly_cents)})"
+                        if p.this_month_cents != p.monthly_cents
+                        else ""
+                    ),
+                    " · ".join(f"{s.rule} [{s.source}]" for s in p.steps),
+                )
+                for p in c.persons
+            ),
+        )
+        return format_html(
+            "<p>Formule {} — mois du {} : <strong>{} par mois</strong> pour le foyer.</p>"
+            "<table><thead><tr><th>personne</th><th>tarif de la grille</th>"
+            "<th>majoration (agents)</th><th>mois gratuits</th><th>ce mois-ci</th>"
+            "<th>règles appliquées</th></tr></thead><tbody>{}</tbody></table>",
+            c.formula,
+            f"{c.on:%d/%m/%Y}",
+            format_euros(c.total_cents),
+            rows,
         )
 
     @admin.display(description="justificatifs")

@@ -1090,3 +1090,80 @@ def persons_of(adhesion: Adhesion | None) -> Any:
     return Person.objects.filter(
         Q(pk=adhesion.member_id) | Q(affiliations__adhesion_id=adhesion.pk)
     ).distinct()
+
+
+# --- what the member pays, person by person (the pricing core) -------------------------------
+
+
+@dataclass(frozen=True)
+class PersonDue:
+    """One person's monthly contribution as the pricing core computes it."""
+
+    name: str
+    role: str
+    tariff_cents: int
+    surcharge: str  # the agents' late-entry surcharge in words, or ""
+    free: str  # a newborn's (or a rank's) free months in words, or ""
+    this_month_cents: int  # what this person costs in the month shown
+    monthly_cents: int  # a full month once any free months are over
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    on: dt.date
+    formula: str
+    total_cents: int
+    persons: tuple[PersonDue, ...]
+    refusal: str = ""
+
+
+ROLE_LABELS = {"adherent": "membre participant", "spouse": "conjoint-e", "child": "enfant"}
+
+
+def contribution_breakdown(adhesion: Adhesion, today: dt.date) -> Contribution | None:
+    """The monthly contribution of the month shown (today's; the start's before it begins;
+    the last covered day's once ended), person by person: the grid's tariff, the agents'
+    surcharge (Règlement agents, Cotisations 1-1), a newborn's free months (Règlement
+    particuliers III-1-3) — the same computation the journal's calls use."""
+    from mutuelle.pricing.steps import FreeFromRank, LateSurcharge, NewbornFree, SurchargeApplied
+
+    on = max(today, adhesion.start)
+    if adhesion.end is not None:
+        on = min(on, adhesion.end)
+    span = next((f for f in formula_spans(adhesion) if f.holds_on(on)), None)
+    if span is None:
+        return None
+    rid: Any = adhesion.range
+    try:
+        q = quote_on(offer_for(adhesion), rid, insured_of(adhesion), span.formula, on)
+    except QuoteRefused as exc:
+        return Contribution(on, span.formula, 0, (), refusal=str(exc))
+    persons = []
+    for m in q.members:
+        surcharge = " ".join(
+            s.rule for s in m.steps if isinstance(s, SurchargeApplied | LateSurcharge)
+        )
+        free = ""
+        for s in m.steps:
+            if isinstance(s, NewbornFree):
+                free = (
+                    f"gratuit {s.months} mois à compter de la naissance, jusqu'au "
+                    f"{s.free_until:%d/%m/%Y} (enfant de rang {s.rank})"
+                )
+            elif isinstance(s, FreeFromRank):
+                free = f"gratuit à partir du {s.from_rank}e enfant (rang {s.rank})"
+        free_now = m.free_until is not None and m.free_until >= on
+        persons.append(
+            PersonDue(
+                name=m.member.name or "",
+                role=ROLE_LABELS.get(m.member.role, m.member.role),
+                tariff_cents=m.tariff_cents,
+                surcharge=surcharge,
+                free=free,
+                this_month_cents=0 if free_now else m.monthly_cents,
+                monthly_cents=m.monthly_cents,
+                steps=tuple(m.steps),
+            )
+        )
+    return Contribution(on, q.formula, monthly_price(q, on), tuple(persons))
