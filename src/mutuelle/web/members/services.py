@@ -1167,3 +1167,186 @@ def contribution_breakdown(adhesion: Adhesion, today: dt.date) -> Contribution |
             )
         )
     return Contribution(on, q.formula, monthly_price(q, on), tuple(persons))
+
+
+# --- the work queues of the back office's home page -------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    adhesion_pk: int
+    number: str
+    who: str
+    since: dt.date
+    detail: str
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: str
+    count: int
+    rows: tuple[QueueRow, ...]
+    source: str = ""
+
+
+QUEUE_ROWS = 10  # rows shown per queue (the count gives the rest); a page size, not a rule
+
+
+def _who(a: Adhesion) -> str:
+    return f"{a.member.last_name.upper()} {a.member.first_name}"
+
+
+def work_queues(today: dt.date) -> list[Queue]:
+    """Each queue with its count and its oldest rows first, in a bounded number of queries
+    (two per queue, whatever the size of the population)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    offer = offer_for()
+    asked = Event.objects.filter(adhesion=OuterRef("pk"), kind=EventKind.PIECES_ASKED)
+    pending = (
+        Adhesion.objects.filter(status=AdhesionStatus.PENDING)
+        .annotate(asked=Exists(asked))
+        .select_related("member")
+        .order_by("created_at", "id")
+    )
+    queues: list[Queue] = []
+    to_check = pending.filter(asked=False)
+    queues.append(
+        Queue(
+            "to_validate",
+            "Demandes d'adhésion à instruire",
+            to_check.count(),
+            tuple(
+                QueueRow(a.pk, a.number, _who(a), a.file_sent_on, "demande envoyée en ligne")
+                for a in to_check[:QUEUE_ROWS]
+            ),
+            "Règlement particuliers I-3, I-4",
+        )
+    )
+    waiting = pending.filter(asked=True)
+    queues.append(
+        Queue(
+            "missing_pieces",
+            "Justificatifs manquants (pièces demandées, en attente)",
+            waiting.count(),
+            tuple(
+                QueueRow(a.pk, a.number, _who(a), a.file_sent_on, "pièces demandées au demandeur")
+                for a in waiting[:QUEUE_ROWS]
+            ),
+            "Règlement particuliers I-3-2",
+        )
+    )
+    # Renunciation windows: the core decides for each candidate; the candidates are the
+    # adhesions sold away from the agency signed or starting within the longest window (plus
+    # the few days a last day falling on a weekend and a public holiday moves).
+    windows = [
+        c.days
+        for r in offer.ranges.values()
+        if r.membership is not None
+        for c in r.membership.renunciation.channels
+        if c.days
+    ]
+    if windows:
+        since = today - dt.timedelta(days=max(windows) + 4)
+        candidates = (
+            Adhesion.objects.filter(status=AdhesionStatus.ACTIVE, end__isnull=True)
+            .exclude(channel="agency")
+            .filter(Q(signed_on__gte=since) | Q(start__gte=since))
+            .select_related("member")
+            .order_by("signed_on", "id")[:500]
+        )
+        open_rows = []
+        for a in candidates:
+            channel: Any = a.channel
+            w = core.renunciation_window(
+                offer_for(a), a.range, channel=channel, signed_on=a.signed_on, effective_on=a.start
+            )
+            if w.last_day is not None and w.last_day >= today:
+                open_rows.append(
+                    QueueRow(
+                        a.pk, a.number, _who(a), a.signed_on, f"jusqu'au {w.last_day:%d/%m/%Y}"
+                    )
+                )
+        queues.append(
+            Queue(
+                "renunciation",
+                "Délais de renonciation ouverts",
+                len(open_rows),
+                tuple(open_rows[:QUEUE_ROWS]),
+                "Règlement particuliers I-6",
+            )
+        )
+    first = today.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    ending = (
+        Adhesion.objects.filter(end__gte=first, end__lte=last)
+        .select_related("member")
+        .order_by("end", "id")
+    )
+    queues.append(
+        Queue(
+            "terminations",
+            "Cessations prenant effet ce mois-ci",
+            ending.count(),
+            tuple(
+                QueueRow(
+                    a.pk,
+                    a.number,
+                    _who(a),
+                    a.end_notified_on or a.end,  # type: ignore[arg-type]
+                    f"dernier jour couvert le {a.end:%d/%m/%Y} ({a.get_end_reason_display()})",
+                )
+                for a in ending[:QUEUE_ROWS]
+            ),
+            "Règlement particuliers I-9, I-10",
+        )
+    )
+    # Dependants at an age limit on next 1 January: the core fixed their last day by age
+    # (31 December of this year); without a proof, the annual proof keeps a child of 21 to 27
+    # covered; with one, the child reaches the last age and must join as a member.
+    dec31 = dt.date(today.year, 12, 31)
+    proof_label = next(
+        (
+            d.label
+            for r in offer.ranges.values()
+            if r.membership is not None
+            for d in r.membership.documents
+            if d.kind == "child_proof"
+        ),
+        "justificatif de la situation de l'enfant",
+    )
+    at_limit = (
+        Affiliation.objects.filter(
+            role=Role.CHILD,
+            end=dec31,
+            end_reason=EndReason.AGE,
+            adhesion__status=AdhesionStatus.ACTIVE,
+        )
+        .filter(Q(adhesion__end__isnull=True) | Q(adhesion__end__gt=dec31))
+        .select_related("person", "adhesion__member")
+        .order_by("person__birth_date", "id")
+    )
+    queues.append(
+        Queue(
+            "age_limit",
+            f"Ayants droit atteignant une limite d'âge au 1er janvier {today.year + 1}",
+            at_limit.count(),
+            tuple(
+                QueueRow(
+                    f.adhesion_id,
+                    f.adhesion.number,
+                    f"{f.person.first_name} {f.person.last_name.upper()} "
+                    f"(né-e le {f.person.birth_date:%d/%m/%Y})",
+                    f.person.birth_date,
+                    f"à demander : {proof_label}"
+                    if not f.proof
+                    else "dernière année comme ayant droit : lui proposer d'adhérer comme "
+                    "membre participant",
+                )
+                for f in at_limit[:QUEUE_ROWS]
+            ),
+            "Règlement particuliers, Définitions — Ayants droit",
+        )
+    )
+    return queues
