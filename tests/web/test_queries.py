@@ -17,7 +17,7 @@ from mutuelle.web.members.models import Adhesion, Person
 # screen → SQL queries of one request (session, user and 2FA included)
 SNAPSHOT = {
     "list": 12,
-    "search": 12,
+    "search": 15,  # the persons, then their adhesions by each index
     "adhesion": 27,
     "request": 21,
     "person": 9,

@@ -381,13 +381,19 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
         persons = Person.objects.all()
         for w in words:
             persons = persons.filter(Q(last_name__icontains=w) | Q(first_name__icontains=w))
-        ids = persons.values("pk")
-        found = queryset.filter(
-            Q(number__icontains=search_term.strip())
-            | Q(member_id__in=ids)
-            | Q(pk__in=Affiliation.objects.filter(person_id__in=ids).values("adhesion_id"))
-        )
-        return found, False
+        ids = persons.order_by().values("pk")
+        # Each branch by its own index, then one list of adhesions (an OR of sub-queries would
+        # scan every adhesion).
+        found = {
+            *Adhesion.objects.filter(number__icontains=search_term.strip())
+            .order_by()
+            .values_list("pk", flat=True),
+            *Adhesion.objects.filter(member_id__in=ids).order_by().values_list("pk", flat=True),
+            *Affiliation.objects.filter(person_id__in=ids)
+            .order_by()
+            .values_list("adhesion_id", flat=True),
+        }
+        return queryset.filter(pk__in=sorted(found)), False
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any

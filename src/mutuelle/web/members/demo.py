@@ -9,8 +9,10 @@ population. One family is always there for a first visit: the MARTIN household (
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -622,6 +624,15 @@ def _write(built: list[_Household], batch: int = 1000) -> dict[str, int]:
             # checks queued to the commit make the load several times slower.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                # The write history (issue 12) records these rows under one named context,
+                # « mutuelle demo-data »; with the settings present, the history triggers
+                # read them instead of catching an exception per row (nothing is ignored).
+                cursor.execute(
+                    "SELECT set_config('pghistory.context_id', %s, true), "
+                    "set_config('pghistory.context_metadata', %s, true), "
+                    "set_config('pgtrigger.ignore', '{}', true)",
+                    [str(uuid.uuid4()), json.dumps({"command": "mutuelle demo-data"})],
+                )
         persons = [hh.member for hh in built] + [p for hh in built for p, _ in hh.dependants]
         _copy(Person, persons, batch)
         for hh in built:

@@ -1085,11 +1085,8 @@ def persons_of(adhesion: Adhesion | None) -> Any:
     """The persons of one adhesion (member and dependants): what a justificatif may concern."""
     if adhesion is None or adhesion.pk is None:
         return Person.objects.none()
-    from django.db.models import Q
-
-    return Person.objects.filter(
-        Q(pk=adhesion.member_id) | Q(affiliations__adhesion_id=adhesion.pk)
-    ).distinct()
+    ids = [adhesion.member_id, *(a.person_id for a in adhesion.affiliations.all())]
+    return Person.objects.filter(pk__in=ids)  # by primary key: the household, nobody else
 
 
 # --- what the member pays, person by person (the pricing core) -------------------------------
