@@ -81,3 +81,19 @@ def test_a_known_person_is_offered_instead_of_a_duplicate(desk) -> None:
     a = Adhesion.objects.get()
     assert a.affiliations.get(role="child").person == known
     assert Person.objects.filter(first_name__iexact="lou").count() == 1
+
+
+def test_a_known_member_cannot_join_twice(desk) -> None:
+    import datetime as dt
+
+    from tests.factories import AdhesionFactory
+
+    josette = PersonFactory(
+        last_name="Durand", first_name="Josette", birth_date=dt.date(1954, 5, 4)
+    )
+    a = AdhesionFactory(member=josette)
+    r = desk.post(reverse(URL), counter_data())
+    assert f"fiche n° {josette.pk}" in r.text
+    r = desk.post(reverse(URL), counter_data(known_0=str(josette.pk)))
+    assert f"déjà membre participant (adhésion {a.number})" in r.text
+    assert Adhesion.objects.count() == 1
