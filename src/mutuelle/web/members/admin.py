@@ -10,10 +10,12 @@ its refusals are shown in plain words with their source.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -28,8 +30,17 @@ from mutuelle.money import format_euros
 from mutuelle.vocabulary import Link
 from mutuelle.web.journal.admin import journal_panel
 from mutuelle.web.members import services
-from mutuelle.web.members.enums import EventKind
-from mutuelle.web.members.forms import DATE, DeathForm, DependantForm, FormulaForm, TerminationForm
+from mutuelle.web.members.enums import AdhesionStatus, EventKind
+from mutuelle.web.members.forms import (
+    DATE,
+    DeathForm,
+    DependantForm,
+    FormulaForm,
+    PiecesForm,
+    RefusalForm,
+    TerminationForm,
+    ValidationForm,
+)
 from mutuelle.web.members.models import (
     Adhesion,
     Affiliation,
@@ -41,6 +52,8 @@ from mutuelle.web.members.models import (
 from mutuelle.web.security.audit import AccessAction, AuditedAdminMixin, log_read
 from mutuelle.web.security.masking import iban_for
 from mutuelle.web.security.rights import export_person_action
+
+logger = logging.getLogger("mutuelle.backoffice")
 
 
 class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -102,10 +115,22 @@ class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        request._adhesion = obj  # type: ignore[attr-defined]  # whose persons the rows offer
+        return super().get_formset(request, obj, **kwargs)
+
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "received_on":
             kwargs["widget"] = DATE
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """« Concerne »: the adhesion's own persons (member and dependants), never the whole
+        population (issue 8: 14 000 options, everyone's name and birth date)."""
+        if db_field.name == "person":
+            kwargs["queryset"] = services.persons_of(getattr(request, "_adhesion", None))
+            kwargs["empty_label"] = "le foyer (pièce commune)"
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class EventInline(ReadOnlyInline):
@@ -266,8 +291,11 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
         "affiliations__person__first_name",
     )
     list_select_related = ("member",)
+    autocomplete_fields = ("member",)  # a search, never a list of the population
+    list_per_page = 50  # each row prices its household (pricing core): a page stays fast
     ordering = ("number",)
     change_form_template = "admin/members/adhesion/change_form.html"
+    change_list_template = "admin/members/adhesion/change_list.html"
     inlines = (AffiliationInline, FormulaInline, DocumentInline, EventInline)
     actions = (export_person_action,)
     readonly_fields = (
@@ -303,6 +331,10 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             {"fields": ("number", "status", "member", "offer", "range", "channel", "monthly")},
         ),
         (
+            "Cotisation mensuelle, personne par personne (ce que le membre paie)",
+            {"fields": ("contribution_panel",)},
+        ),
+        (
             "Dates (calculées par le règlement)",
             {"fields": ("computed_dates",)},
         ),
@@ -335,6 +367,34 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             .prefetch_related("formula_periods", "affiliations__person")
         )
 
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Adhesion], search_term: str
+    ) -> tuple[QuerySet[Adhesion], bool]:
+        """A number, or a piece of the name of the member or of a dependant: the persons are
+        found first (trigram indexes on PostgreSQL, migration 0011), then their adhesions —
+        no join over the whole population, no DISTINCT."""
+        from django.db.models import Q
+
+        words = search_term.split()
+        if not words:
+            return queryset, False
+        persons = Person.objects.all()
+        for w in words:
+            persons = persons.filter(Q(last_name__icontains=w) | Q(first_name__icontains=w))
+        ids = persons.order_by().values("pk")
+        # Each branch by its own index, then one list of adhesions (an OR of sub-queries would
+        # scan every adhesion).
+        found = {
+            *Adhesion.objects.filter(number__icontains=search_term.strip())
+            .order_by()
+            .values_list("pk", flat=True),
+            *Adhesion.objects.filter(member_id__in=ids).order_by().values_list("pk", flat=True),
+            *Affiliation.objects.filter(person_id__in=ids)
+            .order_by()
+            .values_list("adhesion_id", flat=True),
+        }
+        return queryset.filter(pk__in=sorted(found)), False
+
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
     ) -> Any:
@@ -346,6 +406,8 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
         return super().get_form(request, obj, change=change, **kw)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.status != AdhesionStatus.ACTIVE:
+            return self._pending_fieldsets()
         if obj is None:
             return (
                 (
@@ -385,7 +447,135 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return () if obj is None else self.readonly_fields
+        if obj is None:
+            return ()
+        return (*self.readonly_fields, "request_state", "documents_panel", "contribution_panel")
+
+    def _pending_fieldsets(self) -> Any:
+        """A request not yet validated: nothing claims a signed bulletin or a complete file
+        before staff have recorded them (issue 8)."""
+        return (
+            (
+                "Demande en ligne",
+                {"fields": ("number", "status", "member", "offer", "range", "channel", "monthly")},
+            ),
+            ("Où en est la demande", {"fields": ("request_state",)}),
+            ("Justificatifs, personne par personne", {"fields": ("documents_panel",)}),
+            (
+                "Cotisation mensuelle prévue, personne par personne",
+                {"fields": ("contribution_panel",)},
+            ),
+            ("Dates (calculées par le règlement)", {"fields": ("computed_dates",)}),
+            (
+                "Faits déclarés dans la demande",
+                {
+                    "fields": (
+                        ("wished_start", "previous_cover_ends"),
+                        ("agent_service_entry", "agent_last_reference_cover_end"),
+                        ("payment_mode", "payment_frequency"),
+                        ("iban_display", "account_holder"),
+                        ("prior_cover", "socio_professional"),
+                    )
+                },
+            ),
+        )
+
+    @admin.display(description="état")
+    def request_state(self, obj: Adhesion) -> str:
+        today = timezone.localdate()
+        view = services.documents_view(obj, today)
+        decision = services.request_decision(obj)
+        missing = len(view.missing)
+        rows = [
+            ("Demande envoyée en ligne le", f"{obj.file_sent_on:%d/%m/%Y}"),
+            (
+                "Bulletin d'adhésion signé",
+                "pas encore reçu : la signature et sa date sont enregistrées à la validation",
+            ),
+            (
+                "Dossier complet",
+                "oui : toutes les pièces sont reçues, la demande peut être validée"
+                if not missing
+                else f"non : {missing} pièce{'s' if missing > 1 else ''} manquante"
+                f"{'s' if missing > 1 else ''}",
+            ),
+            (
+                "Consentements",
+                f"donnés en ligne le {timezone.localtime(obj.consent_at):%d/%m/%Y à %H:%M}"
+                if obj.consent_at
+                else "non recueillis",
+            ),
+        ]
+        if decision is not None:
+            rows.append(
+                (
+                    "Dernière décision",
+                    f"{timezone.localtime(decision.at):%d/%m/%Y} — {decision.summary}",
+                )
+            )
+        return format_html(
+            "<table>{}</table>",
+            format_html_join("", "<tr><th style='width:30%'>{}</th><td>{}</td></tr>", rows),
+        )
+
+    @admin.display(description="cotisation")
+    def contribution_panel(self, obj: Adhesion) -> str:
+        """The pricing core's figures for each person: the tariff, the agents' surcharge, a
+        newborn's free months, what the month costs — the total is what is called."""
+        c = services.contribution_breakdown(obj, timezone.localdate())
+        if c is None:
+            return "aucune formule en vigueur"
+        if c.refusal:
+            return f"Cotisation impossible à chiffrer : {c.refusal}"
+        rows = format_html_join(
+            "",
+            "<tr><td>{} <small>({})</small></td><td>{}</td><td>{}</td><td>{}</td>"
+            "<td><strong>{}</strong></td><td><small>{}</small></td></tr>",
+            (
+                (
+                    p.name,
+                    p.role,
+                    format_euros(p.tariff_cents),
+                    p.surcharge or "—",
+                    p.free or "—",
+                    format_euros(p.this_month_cents)
+                    + (
+                        f" (puis {format_euros(p.monthly_cents)})"
+                        if p.this_month_cents != p.monthly_cents
+                        else ""
+                    ),
+                    " · ".join(f"{s.rule} [{s.source}]" for s in p.steps),
+                )
+                for p in c.persons
+            ),
+        )
+        return format_html(
+            "<p>Formule {} — mois du {} : <strong>{} par mois</strong> pour le foyer.</p>"
+            "<table><thead><tr><th>personne</th><th>tarif de la grille</th>"
+            "<th>majoration (agents)</th><th>mois gratuits</th><th>ce mois-ci</th>"
+            "<th>règles appliquées</th></tr></thead><tbody>{}</tbody></table>",
+            c.formula,
+            f"{c.on:%d/%m/%Y}",
+            format_euros(c.total_cents),
+            rows,
+        )
+
+    @admin.display(description="justificatifs")
+    def documents_panel(self, obj: Adhesion) -> str:
+        """The pieces required per person, received or missing: the list the visitor sees."""
+        view = services.documents_view(obj, timezone.localdate())
+        if not view.pieces:
+            return "aucune pièce demandée"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td><strong>{}</strong></td><td><small>{}</small></td></tr>",
+            ((p.who, p.label, "reçue" if ok else "manquante", p.source) for p, ok in view.pieces),
+        )
+        return format_html(
+            "<table><thead><tr><th>pour</th><th>pièce</th><th>état</th><th>source</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         return () if obj is None else self.inlines
@@ -533,6 +723,10 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
                 name="members_adhesion_termination",
             ),
             path("<int:pk>/deces/", wrap(self.death_view), name="members_adhesion_death"),
+            path("guichet/", wrap(self.counter_view), name="members_adhesion_counter"),
+            path("<int:pk>/valider/", wrap(self.validate_view), name="members_adhesion_validate"),
+            path("<int:pk>/pieces/", wrap(self.pieces_view), name="members_adhesion_pieces"),
+            path("<int:pk>/refuser/", wrap(self.refuse_view), name="members_adhesion_refuse"),
             path(
                 "<int:pk>/justificatif/<int:doc>/",
                 wrap(self.document_view),
@@ -548,6 +742,7 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
         form_class: type[forms.Form],
         title: str,
         run: Any,
+        extra: dict[str, Any] | None = None,
         **form_kw: Any,
     ) -> HttpResponse:
         adhesion = get_object_or_404(Adhesion.objects.select_related("member"), pk=pk)
@@ -558,8 +753,18 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             try:
                 outcome = run(adhesion, form.cleaned_data, request.user)
             except Refused as exc:
+                logger.info("acte refusé sur %s : %s", adhesion.number, exc.message)
                 form.add_error(
                     None, f"Refusé : {exc.message}" + (f" — {exc.source}" if exc.source else "")
+                )
+            except IntegrityError as exc:
+                # The database refused a row the rules let through: say it, log it, no 500.
+                logger.warning("acte refusé par la base sur %s : %s", adhesion.number, exc)
+                form.add_error(
+                    None,
+                    "Refusé : ces dates contredisent ce qui est déjà enregistré (une période "
+                    "qui finirait avant de commencer, ou qui en chevaucherait une autre). "
+                    "Vérifiez les dates saisies.",
                 )
             else:
                 messages.success(request, outcome.message)
@@ -573,6 +778,7 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             "form": form,
             "opts": self.model._meta,
             "back": reverse("admin:members_adhesion_change", args=[adhesion.pk]),
+            **(extra or {}),
         }
         return TemplateResponse(request, "admin/members/adhesion/act.html", context)
 
@@ -651,6 +857,123 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             )
 
         return self._act(request, pk, DeathForm, "Enregistrer un décès", run)
+
+    # --- enrolment at the counter, in one screen -------------------------------------------
+
+    def counter_view(self, request: HttpRequest) -> HttpResponse:
+        """The family at the counter: the public request's form and checks, known persons
+        offered instead of duplicates, then the validation when every piece is presented."""
+        from mutuelle.web.members import counter
+        from mutuelle.web.public import services as public
+        from mutuelle.web.public.household_forms import rows_action
+
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        offer = services.offer_for()
+        formulas = public.formulas_by_range(offer)
+        form = counter.CounterForm(formulas=formulas, offer=offer)
+        if request.method == "POST":
+            changed = rows_action(request.POST)
+            if changed is not None:
+                initial = {
+                    k: changed.getlist(k) if k == "links" else changed.get(k) for k in changed
+                }
+                form = counter.CounterForm(initial=initial, formulas=formulas, offer=offer)
+            else:
+                form = counter.CounterForm(request.POST, formulas=formulas, offer=offer)
+                if form.is_valid():
+                    known = counter.known_persons(form.members())
+                    if known:
+                        form = counter.CounterForm(
+                            request.POST, formulas=formulas, offer=offer, known=known
+                        )
+                if form.is_valid():
+                    d, members = form.cleaned_data, form.members()
+                    try:
+                        checked = public.check_request(offer, d, members)
+                        enrolled = counter.enrol(
+                            offer, d, members, checked, form.chosen(), actor=request.user
+                        )
+                    except public.RequestRefused as exc:
+                        for name, msgs in exc.errors.items():
+                            for msg in msgs:
+                                form.add_error(name if name in form.fields else None, msg)
+                    except Refused as exc:
+                        logger.info("adhésion au guichet refusée : %s", exc.message)
+                        form.add_error(
+                            None,
+                            f"Refusé : {exc.message}" + (f" — {exc.source}" if exc.source else ""),
+                        )
+                    else:
+                        messages.success(request, enrolled.message)
+                        return HttpResponseRedirect(
+                            reverse("admin:members_adhesion_change", args=[enrolled.adhesion.pk])
+                        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Adhésion au guichet",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/members/adhesion/counter.html", context)
+
+    # --- an online request: validate, ask for the missing pieces, refuse ---------------------
+
+    def _request_extra(self, a: Adhesion) -> dict[str, Any]:
+        view = services.documents_view(a, timezone.localdate())
+        return {"pieces": view.pieces, "missing": view.missing, "is_request": True}
+
+    def validate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        a = get_object_or_404(Adhesion.objects.select_related("member"), pk=pk)
+
+        def run(a: Adhesion, d: dict[str, Any], user: Any) -> services.Outcome:
+            facts = services.ValidationFacts(
+                links=tuple(d["links"]),
+                amo_affiliated=d["amo_affiliated"],
+                mandatory_collective_cover=d["mandatory_collective_cover"],
+                debt_to_mutual=d["debt_to_mutual"],
+                higher_education=d["higher_education"],
+                bulletin_signed_on=d["bulletin_signed_on"],
+                bulletin_received_on=d["bulletin_received_on"],
+                consents=d["consents"],
+                mandate_signed_on=d.get("mandate_signed_on"),
+            )
+            return services.validate_request(a, facts=facts, actor=user)
+
+        return self._act(
+            request,
+            pk,
+            ValidationForm,
+            "Valider la demande",
+            run,
+            extra=self._request_extra(a),
+            direct_debit=a.payment_mode == "direct_debit",
+        )
+
+    def pieces_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        a = get_object_or_404(Adhesion.objects.select_related("member"), pk=pk)
+
+        def run(a: Adhesion, d: dict[str, Any], user: Any) -> services.Outcome:
+            return services.ask_for_pieces(a, note=d["note"], actor=user)
+
+        return self._act(
+            request,
+            pk,
+            PiecesForm,
+            "Demander les pièces manquantes",
+            run,
+            extra=self._request_extra(a),
+        )
+
+    def refuse_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        a = get_object_or_404(Adhesion.objects.select_related("member"), pk=pk)
+
+        def run(a: Adhesion, d: dict[str, Any], user: Any) -> services.Outcome:
+            return services.refuse_request(a, reason=d["reason"], actor=user)
+
+        return self._act(
+            request, pk, RefusalForm, "Refuser la demande", run, extra=self._request_extra(a)
+        )
 
 
 @admin.register(Person)

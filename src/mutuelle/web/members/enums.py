@@ -38,12 +38,14 @@ def _states(name: str, states: list[tuple[str, str, str]]) -> Any:
 
 
 # An online request (issue 5) is *pending* until staff check it and the justificatifs; every
-# adhesion recorded by staff, and every validated request, is *active*.
+# adhesion recorded by staff, and every validated request, is *active*; a request staff refuse
+# (with the reason the visitor reads) is *refused*.
 AdhesionStatus = _states(
     "AdhesionStatus",
     [
         ("PENDING", "pending", "Demande en ligne à instruire"),
         ("ACTIVE", "active", "Adhésion enregistrée"),
+        ("REFUSED", "refused", "Demande en ligne refusée"),
     ],
 )
 
@@ -60,6 +62,9 @@ EventKind = _states(
         ("DOCUMENT", "document", "Justificatif reçu"),
         ("REQUEST", "request", "Demande d'adhésion en ligne"),
         ("VALIDATED", "validated", "Demande en ligne validée"),
+        ("VALIDATION_REFUSED", "validation_refused", "Validation impossible"),
+        ("PIECES_ASKED", "pieces_asked", "Pièces demandées"),
+        ("REQUEST_REFUSED", "request_refused", "Demande en ligne refusée"),
         ("CHANGE", "change", "Modification"),
     ],
 )

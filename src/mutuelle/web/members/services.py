@@ -30,7 +30,7 @@ from mutuelle.pricing.schedule import FormulaSpan, Insured, dues, monthly_price,
 from mutuelle.refusal import Code
 from mutuelle.vocabulary import TerminationRequest
 from mutuelle.web.journal import services as journal
-from mutuelle.web.members.enums import EndReason, EventKind, Role
+from mutuelle.web.members.enums import AdhesionStatus, EndReason, EventKind, Role
 from mutuelle.web.members.models import Adhesion, Affiliation, Event, FormulaPeriod, Person
 
 
@@ -315,6 +315,31 @@ def add_dependant(
         end_by_age = core.age_limit_end(offer, rid, dep)
         end = end_by_age.date if end_by_age else None
         s, e = core.clamp_to_adhesion(start.date, end, adhesion.start, adhesion.end)
+        if e is not None and e < s:
+            raise Refused(
+                f"{person.first_name} ne serait couvert-e aucun jour : la couverture commencerait "
+                f"le {s:%d/%m/%Y} et finirait le {e:%d/%m/%Y}",
+                end_by_age.steps[0].cite if end_by_age and end_by_age.steps else None,
+                code=Code.DEPENDANT,
+            )
+        same = [
+            a
+            for a in adhesion.affiliations.select_related("person")
+            if a.person.birth_date == person.birth_date
+            and a.person.first_name.strip().casefold() == person.first_name.strip().casefold()
+            and a.person.last_name.strip().casefold() == person.last_name.strip().casefold()
+            and (a.end is None or a.end >= s)
+        ]
+        if same or (
+            person.birth_date == adhesion.member.birth_date
+            and person.first_name.strip().casefold() == adhesion.member.first_name.casefold()
+            and person.last_name.strip().casefold() == adhesion.member.last_name.casefold()
+        ):
+            raise Refused(
+                f"{person.first_name} {person.last_name}, né-e le {person.birth_date:%d/%m/%Y}, "
+                "est déjà couvert-e par cette adhésion",
+                code=Code.DEPENDANT,
+            )
         if person.pk is None:
             person.save()
         aff = Affiliation.objects.create(
@@ -523,15 +548,33 @@ def computed_dates(adhesion: Adhesion, today: dt.date) -> list[Line]:
     offer = offer_for(adhesion)
     rid: Any = adhesion.range
     lines: list[Line] = []
+    pending = adhesion.status != AdhesionStatus.ACTIVE
     try:
         eff = core.effective_date(
             offer,
             rid,
-            file_sent_on=adhesion.file_sent_on,
+            # a request: the date if the file were complete today (I-151)
+            file_sent_on=today if pending else adhesion.file_sent_on,
             wished=adhesion.wished_start,
             previous_cover_ends=adhesion.previous_cover_ends,
         )
-        lines.append(Line("Date d'effet", f"{eff.date:%d/%m/%Y}", eff.steps))
+        if not pending:
+            lines.append(Line("Date d'effet", f"{eff.date:%d/%m/%Y}", eff.steps))
+        else:
+            # Nothing says the file is complete before it is (issue 8): the core's reasoning,
+            # as a supposition.
+            said = tuple(
+                Said(
+                    f"Si le dossier était complet aujourd'hui : {s.rule[0].lower()}{s.rule[1:]}",
+                    s.cite or NO_SOURCE,
+                    s.rule_id,
+                )
+                for s in eff.steps
+            )
+            label = "Date d'effet si le dossier est complet aujourd'hui"
+            lines.append(Line(label, f"{eff.date:%d/%m/%Y}", said))
+            lines.append(missing_documents(adhesion, today))
+            return lines
     except Refused as exc:
         lines.append(
             Line(
@@ -708,15 +751,25 @@ def persons_covered_on(adhesion: Adhesion, on: dt.date) -> tuple[core.Insured, .
 def documents_view(adhesion: Adhesion, today: dt.date) -> core.DocumentsView:
     """The justificatifs of the adhesion (``mutuelle.membership.documents``), received or not:
     a piece filed for a person counts for that person, one filed without a person for the
-    household."""
+    household.
+
+    One list for staff and the visitor: for a request not yet validated, every person of the
+    request (all are to be covered from its effective date) with the ages of the day the
+    request was made — the list the visitor was given then (docs/interpretations.md I-150);
+    for an adhesion, the persons covered today."""
     index_of = {a.person_id: i for i, a in _affiliated(adhesion)}
     index_of[adhesion.member_id] = 0
+    if adhesion.status == AdhesionStatus.ACTIVE:
+        persons, on = persons_covered_on(adhesion, today), today
+    else:
+        persons = persons_covered_on(adhesion, adhesion.start)
+        on = adhesion.file_sent_on
     pieces = core.required_documents(
         offer_for(adhesion),
         adhesion.range,
-        persons_covered_on(adhesion, today),
+        persons,
         payment_mode=adhesion.payment_mode or None,
-        on=today,
+        on=on,
     )
     received = [
         (d.kind, None if d.person_id is None else index_of.get(d.person_id, -1))
@@ -790,3 +843,507 @@ def suspension_periods(adhesion_ids: Sequence[int]) -> dict[int, list[Suspension
     for s in rows:
         out[s.adhesion_id].append(SuspensionPeriod(s.starts_at, s.ends_at, s.source))
     return out
+
+
+# --- online requests: validate, ask for pieces, refuse ----------------------------------------
+
+
+@dataclass(frozen=True)
+class ValidationFacts:
+    """What staff check and record to validate an online request (Règlement particuliers I-3,
+    I-4): the applicant's conditions as the justificatifs show them, the signed bulletin, the
+    consents and, for a direct debit, the SEPA mandate's date of signature."""
+
+    links: tuple[str, ...]
+    amo_affiliated: bool
+    mandatory_collective_cover: bool
+    debt_to_mutual: bool
+    higher_education: bool
+    bulletin_signed_on: dt.date
+    bulletin_received_on: dt.date
+    consents: bool
+    mandate_signed_on: dt.date | None = None
+
+
+def request_pieces(adhesion: Adhesion, today: dt.date) -> list[dict[str, Any]]:
+    """The justificatifs of a request, as the visitor's page and its upload form use them:
+    the same list staff see (:func:`documents_view`)."""
+    view = documents_view(adhesion, today)
+    return [
+        {
+            "key": p.key,
+            "kind": p.kind.value,
+            "label": p.label,
+            "who": p.who,
+            "person_index": p.person_index,
+            "reason": p.reason,
+            "received": ok,
+        }
+        for p, ok in view.pieces
+    ]
+
+
+def file_complete_on(adhesion: Adhesion, bulletin_received_on: dt.date) -> dt.date:
+    """The date the file became complete: the later of the signed bulletin's reception and of
+    the last justificatif received (Règlement particuliers I-4, « accompagné de l'ensemble des
+    pièces justificatives »; docs/interpretations.md I-151)."""
+    dates = [d.received_on for d in adhesion.documents.all()]
+    return max([bulletin_received_on, *dates])
+
+
+def _pending(adhesion_pk: int) -> Adhesion:
+    adhesion = Adhesion.objects.select_for_update().select_related("member").get(pk=adhesion_pk)
+    if adhesion.status != AdhesionStatus.PENDING:
+        raise Refused(
+            f"la demande {adhesion.number} n'est plus à instruire "
+            f"({adhesion.get_status_display().lower()})",
+            code=Code.REFUSED,
+        )
+    return adhesion
+
+
+@_logging_refusals(EventKind.VALIDATION_REFUSED, "Validation impossible : ")
+def validate_request(
+    adhesion: Adhesion, *, facts: ValidationFacts, today: dt.date | None = None, actor: Any = None
+) -> Outcome:
+    """Turn a pending online request into an adhesion: the core checks the eligibility, every
+    justificatif required per person must be received, the core computes the effective date
+    from the day the file was complete; the adhesion gets its number (``GR…``), its formula
+    period and its dependants' dates; a direct debit gets its SEPA mandate (unique RUM,
+    date of signature). Everything or nothing; the event is in the history."""
+    from mutuelle import sepa
+    from mutuelle.web.payments import services as payments
+
+    today = today or timezone.localdate()
+    offer = offer_for(adhesion)
+    with transaction.atomic():
+        adhesion = _pending(adhesion.pk)
+        rid = adhesion.range
+        if not facts.consents:
+            raise Refused(
+                "les consentements du bulletin (acceptation des Statuts et du Règlement, "
+                "traitement des données) ne sont pas recueillis",
+                offer.citation(core.rules_for(offer, rid).effective_date.source),
+                code=Code.REFUSED,
+            )
+        if facts.bulletin_received_on < facts.bulletin_signed_on:
+            raise Refused(
+                "le bulletin ne peut avoir été reçu avant d'être signé", code=Code.EFFECTIVE_DATE
+            )
+        if facts.bulletin_received_on > today:
+            raise Refused(
+                "la date de réception du bulletin est dans le futur", code=Code.EFFECTIVE_DATE
+            )
+        view = documents_view(adhesion, today)
+        if view.missing:
+            raise Refused(
+                "dossier incomplet, pièces manquantes : "
+                + "; ".join(p.short for p in view.missing)
+                + " (demandez-les au demandeur)",
+                view.missing[0].cite,
+                code=Code.REFUSED,
+            )
+        for refusal in core.payment_refusals(
+            offer, rid, adhesion.payment_mode or None, adhesion.payment_frequency or None
+        ):
+            raise refusal
+        complete_on = file_complete_on(adhesion, facts.bulletin_received_on)
+        effective = core.effective_date(
+            offer,
+            rid,
+            file_sent_on=complete_on,
+            wished=adhesion.wished_start,
+            previous_cover_ends=adhesion.previous_cover_ends,
+        )
+        start = effective.date
+        affiliations = list(adhesion.affiliations.select_related("person").order_by("id"))
+        applicant = core.Applicant(
+            birth_date=adhesion.member.birth_date,
+            links=tuple(facts.links),  # type: ignore[arg-type]
+            amo_affiliated=facts.amo_affiliated,
+            resides_in_france=facts.amo_affiliated,
+            mandatory_collective_cover=facts.mandatory_collective_cover,
+            debt_to_mutual=facts.debt_to_mutual,
+            higher_education=facts.higher_education,
+            dependants=len(affiliations),
+        )
+        verdict = core.check_eligibility(offer, rid, applicant, start)
+        if not verdict.eligible:
+            first = verdict.failures[0]
+            raise Refused(
+                " ; ".join(f.rule for f in verdict.failures), first.cite, code=Code.REFUSED
+            )
+        steps: list[Step] = [*verdict.steps, *effective.steps]
+        for aff in affiliations:
+            dep = core.Dependant(
+                role="spouse" if aff.role == Role.SPOUSE else "child",
+                birth_date=aff.person.birth_date,
+                proof=aff.proof or None,
+                disabled=aff.disabled,
+            )
+            steps.extend(core.check_dependant(offer, rid, dep, start))
+            end = core.age_limit_end(offer, rid, dep)
+            aff.start = start
+            aff.end = end.date if end else None
+            aff.end_reason = EndReason.AGE if end else ""
+            aff.requested_on = complete_on
+            aff.save(update_fields=["start", "end", "end_reason", "requested_on"])
+        request_number = adhesion.number
+        adhesion.number = next_number("GR", start.year)
+        adhesion.status = AdhesionStatus.ACTIVE
+        adhesion.start = start
+        adhesion.signed_on = facts.bulletin_signed_on
+        adhesion.file_sent_on = complete_on
+        adhesion.save(update_fields=["number", "status", "start", "signed_on", "file_sent_on"])
+        adhesion.formula_periods.update(start=start)
+        mandate_text = ""
+        if adhesion.payment_mode == "direct_debit":
+            if facts.mandate_signed_on is None:
+                raise Refused(
+                    "prélèvement : indiquez la date de signature du mandat SEPA",
+                    code=Code.PAYMENT_MODE,
+                )
+            try:
+                mandate = payments.create_mandate(
+                    adhesion,
+                    iban=adhesion.iban,
+                    debtor_name=adhesion.account_holder
+                    or f"{adhesion.member.first_name} {adhesion.member.last_name}",
+                    signed_on=facts.mandate_signed_on,
+                    actor=actor,
+                )
+            except sepa.SepaError as exc:
+                raise Refused(f"mandat SEPA : {exc.message}", code=Code.PAYMENT_MODE) from None
+            mandate_text = f" ; mandat SEPA {mandate.rum} signé le {mandate.signed_on:%d/%m/%Y}"
+        adhesion.forget_derived()
+        period = adhesion.current_formula()
+        note = monthly_contribution(adhesion, period.formula, start)[1] if period else ""
+        msg = (
+            f"Demande {request_number} validée : adhésion {adhesion.number}, effet le "
+            f"{start:%d/%m/%Y} (dossier complet le {complete_on:%d/%m/%Y}, bulletin signé le "
+            f"{facts.bulletin_signed_on:%d/%m/%Y}){mandate_text} ; cotisation : {note}."
+        )
+        log(
+            adhesion,
+            EventKind.VALIDATED,
+            msg,
+            actor,
+            steps,
+            request=request_number,
+            complete_on=complete_on,
+            links=list(facts.links),
+        )
+    return Outcome(msg, tuple(steps))
+
+
+def ask_for_pieces(
+    adhesion: Adhesion, *, note: str = "", today: dt.date | None = None, actor: Any = None
+) -> Outcome:
+    """Ask the visitor for the justificatifs still missing (the list of
+    :func:`documents_view`); the visitor's page shows it and takes the uploads."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        adhesion = _pending(adhesion.pk)
+        missing = documents_view(adhesion, today).missing
+        if not missing:
+            raise Refused("aucune pièce ne manque : la demande peut être validée")
+        msg = "Pièces demandées au demandeur : " + "; ".join(p.short for p in missing) + "."
+        if note:
+            msg += f" Message : {note}"
+        log(
+            adhesion,
+            EventKind.PIECES_ASKED,
+            msg,
+            actor,
+            note=note,
+            missing=[p.key for p in missing],
+        )
+    return Outcome(msg, ())
+
+
+def refuse_request(adhesion: Adhesion, *, reason: str, actor: Any = None) -> Outcome:
+    """Refuse an online request with the reason the visitor reads on the request's page."""
+    reason = reason.strip()
+    if not reason:
+        raise Refused("indiquez le motif du refus : le demandeur le lira")
+    with transaction.atomic():
+        adhesion = _pending(adhesion.pk)
+        adhesion.status = AdhesionStatus.REFUSED
+        adhesion.save(update_fields=["status"])
+        msg = f"Demande {adhesion.number} refusée : {reason}"
+        log(adhesion, EventKind.REQUEST_REFUSED, msg, actor, reason=reason)
+    return Outcome(msg, ())
+
+
+def request_decision(adhesion: Adhesion) -> Event | None:
+    """The last decision staff made on a request (pieces asked, refused, validated)."""
+    kinds = (EventKind.PIECES_ASKED, EventKind.REQUEST_REFUSED, EventKind.VALIDATED)
+    return adhesion.events.filter(kind__in=kinds).order_by("-at", "-id").first()
+
+
+def persons_of(adhesion: Adhesion | None) -> Any:
+    """The persons of one adhesion (member and dependants): what a justificatif may concern."""
+    if adhesion is None or adhesion.pk is None:
+        return Person.objects.none()
+    ids = [adhesion.member_id, *(a.person_id for a in adhesion.affiliations.all())]
+    return Person.objects.filter(pk__in=ids)  # by primary key: the household, nobody else
+
+
+# --- what the member pays, person by person (the pricing core) -------------------------------
+
+
+@dataclass(frozen=True)
+class PersonDue:
+    """One person's monthly contribution as the pricing core computes it."""
+
+    name: str
+    role: str
+    tariff_cents: int
+    surcharge: str  # the agents' late-entry surcharge in words, or ""
+    free: str  # a newborn's (or a rank's) free months in words, or ""
+    this_month_cents: int  # what this person costs in the month shown
+    monthly_cents: int  # a full month once any free months are over
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    on: dt.date
+    formula: str
+    total_cents: int
+    persons: tuple[PersonDue, ...]
+    refusal: str = ""
+
+
+ROLE_LABELS = {"adherent": "membre participant", "spouse": "conjoint-e", "child": "enfant"}
+
+
+def contribution_breakdown(adhesion: Adhesion, today: dt.date) -> Contribution | None:
+    """The monthly contribution of the month shown (today's; the start's before it begins;
+    the last covered day's once ended), person by person: the grid's tariff, the agents'
+    surcharge (Règlement agents, Cotisations 1-1), a newborn's free months (Règlement
+    particuliers III-1-3) — the same computation the journal's calls use."""
+    from mutuelle.pricing.steps import FreeFromRank, LateSurcharge, NewbornFree, SurchargeApplied
+
+    on = max(today, adhesion.start)
+    if adhesion.end is not None:
+        on = min(on, adhesion.end)
+    span = next((f for f in formula_spans(adhesion) if f.holds_on(on)), None)
+    if span is None:
+        return None
+    rid: Any = adhesion.range
+    try:
+        q = quote_on(offer_for(adhesion), rid, insured_of(adhesion), span.formula, on)
+    except QuoteRefused as exc:
+        return Contribution(on, span.formula, 0, (), refusal=str(exc))
+    persons = []
+    for m in q.members:
+        surcharge = " ".join(
+            s.rule for s in m.steps if isinstance(s, SurchargeApplied | LateSurcharge)
+        )
+        free = ""
+        for s in m.steps:
+            if isinstance(s, NewbornFree):
+                free = (
+                    f"gratuit {s.months} mois à compter de la naissance, jusqu'au "
+                    f"{s.free_until:%d/%m/%Y} (enfant de rang {s.rank})"
+                )
+            elif isinstance(s, FreeFromRank):
+                free = f"gratuit à partir du {s.from_rank}e enfant (rang {s.rank})"
+        free_now = m.free_until is not None and m.free_until >= on
+        persons.append(
+            PersonDue(
+                name=m.member.name or "",
+                role=ROLE_LABELS.get(m.member.role, m.member.role),
+                tariff_cents=m.tariff_cents,
+                surcharge=surcharge,
+                free=free,
+                this_month_cents=0 if free_now else m.monthly_cents,
+                monthly_cents=m.monthly_cents,
+                steps=tuple(m.steps),
+            )
+        )
+    return Contribution(on, q.formula, monthly_price(q, on), tuple(persons))
+
+
+# --- the work queues of the back office's home page -------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    adhesion_pk: int
+    number: str
+    who: str
+    since: dt.date
+    detail: str
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: str
+    count: int
+    rows: tuple[QueueRow, ...]
+    source: str = ""
+
+
+QUEUE_ROWS = 10  # rows shown per queue (the count gives the rest); a page size, not a rule
+
+
+def _who(a: Adhesion) -> str:
+    return f"{a.member.last_name.upper()} {a.member.first_name}"
+
+
+def work_queues(today: dt.date) -> list[Queue]:
+    """Each queue with its count and its oldest rows first, in a bounded number of queries
+    (two per queue, whatever the size of the population)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    offer = offer_for()
+    asked = Event.objects.filter(adhesion=OuterRef("pk"), kind=EventKind.PIECES_ASKED)
+    pending = (
+        Adhesion.objects.filter(status=AdhesionStatus.PENDING)
+        .annotate(asked=Exists(asked))
+        .select_related("member")
+        .order_by("created_at", "id")
+    )
+    queues: list[Queue] = []
+    to_check = pending.filter(asked=False)
+    queues.append(
+        Queue(
+            "to_validate",
+            "Demandes d'adhésion à instruire",
+            to_check.count(),
+            tuple(
+                QueueRow(a.pk, a.number, _who(a), a.file_sent_on, "demande envoyée en ligne")
+                for a in to_check[:QUEUE_ROWS]
+            ),
+            "Règlement particuliers I-3, I-4",
+        )
+    )
+    waiting = pending.filter(asked=True)
+    queues.append(
+        Queue(
+            "missing_pieces",
+            "Justificatifs manquants (pièces demandées, en attente)",
+            waiting.count(),
+            tuple(
+                QueueRow(a.pk, a.number, _who(a), a.file_sent_on, "pièces demandées au demandeur")
+                for a in waiting[:QUEUE_ROWS]
+            ),
+            "Règlement particuliers I-3-2",
+        )
+    )
+    # Renunciation windows: the core decides for each candidate; the candidates are the
+    # adhesions sold away from the agency signed or starting within the longest window (plus
+    # the few days a last day falling on a weekend and a public holiday moves).
+    windows = [
+        c.days
+        for r in offer.ranges.values()
+        if r.membership is not None
+        for c in r.membership.renunciation.channels
+        if c.days
+    ]
+    if windows:
+        since = today - dt.timedelta(days=max(windows) + 4)
+        candidates = (
+            Adhesion.objects.filter(status=AdhesionStatus.ACTIVE, end__isnull=True)
+            .exclude(channel="agency")
+            .filter(Q(signed_on__gte=since) | Q(start__gte=since))
+            .select_related("member")
+            .order_by("signed_on", "id")[:500]
+        )
+        open_rows = []
+        for a in candidates:
+            channel: Any = a.channel
+            w = core.renunciation_window(
+                offer_for(a), a.range, channel=channel, signed_on=a.signed_on, effective_on=a.start
+            )
+            if w.last_day is not None and w.last_day >= today:
+                open_rows.append(
+                    QueueRow(
+                        a.pk, a.number, _who(a), a.signed_on, f"jusqu'au {w.last_day:%d/%m/%Y}"
+                    )
+                )
+        queues.append(
+            Queue(
+                "renunciation",
+                "Délais de renonciation ouverts",
+                len(open_rows),
+                tuple(open_rows[:QUEUE_ROWS]),
+                "Règlement particuliers I-6",
+            )
+        )
+    first = today.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    ending = (
+        Adhesion.objects.filter(end__gte=first, end__lte=last)
+        .select_related("member")
+        .order_by("end", "id")
+    )
+    queues.append(
+        Queue(
+            "terminations",
+            "Cessations prenant effet ce mois-ci",
+            ending.count(),
+            tuple(
+                QueueRow(
+                    a.pk,
+                    a.number,
+                    _who(a),
+                    a.end_notified_on or a.end,  # type: ignore[arg-type]
+                    f"dernier jour couvert le {a.end:%d/%m/%Y} ({a.get_end_reason_display()})",
+                )
+                for a in ending[:QUEUE_ROWS]
+            ),
+            "Règlement particuliers I-9, I-10",
+        )
+    )
+    # Dependants at an age limit on next 1 January: the core fixed their last day by age
+    # (31 December of this year); without a proof, the annual proof keeps a child of 21 to 27
+    # covered; with one, the child reaches the last age and must join as a member.
+    dec31 = dt.date(today.year, 12, 31)
+    proof_label = next(
+        (
+            d.label
+            for r in offer.ranges.values()
+            if r.membership is not None
+            for d in r.membership.documents
+            if d.kind == "child_proof"
+        ),
+        "justificatif de la situation de l'enfant",
+    )
+    at_limit = (
+        Affiliation.objects.filter(
+            role=Role.CHILD,
+            end=dec31,
+            end_reason=EndReason.AGE,
+            adhesion__status=AdhesionStatus.ACTIVE,
+        )
+        .filter(Q(adhesion__end__isnull=True) | Q(adhesion__end__gt=dec31))
+        .select_related("person", "adhesion__member")
+        .order_by("person__birth_date", "id")
+    )
+    queues.append(
+        Queue(
+            "age_limit",
+            f"Ayants droit atteignant une limite d'âge au 1er janvier {today.year + 1}",
+            at_limit.count(),
+            tuple(
+                QueueRow(
+                    f.adhesion_id,
+                    f.adhesion.number,
+                    f"{f.person.first_name} {f.person.last_name.upper()} "
+                    f"(né-e le {f.person.birth_date:%d/%m/%Y})",
+                    f.person.birth_date,
+                    f"à demander : {proof_label}"
+                    if not f.proof
+                    else "dernière année comme ayant droit : lui proposer d'adhérer comme "
+                    "membre participant",
+                )
+                for f in at_limit[:QUEUE_ROWS]
+            ),
+            "Règlement particuliers, Définitions — Ayants droit",
+        )
+    )
+    return queues

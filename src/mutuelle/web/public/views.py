@@ -22,7 +22,8 @@ from django.views.decorators.http import require_http_methods
 
 from mutuelle.money import format_euros
 from mutuelle.pricing import QuoteRefused
-from mutuelle.web.members.enums import AdhesionStatus
+from mutuelle.web.members import services as members_services
+from mutuelle.web.members.enums import AdhesionStatus, EventKind
 from mutuelle.web.members.models import Adhesion
 from mutuelle.web.public import charts, links, ratelimit, services, uploads
 from mutuelle.web.public.contact import contact
@@ -381,24 +382,29 @@ def _my_request(request: HttpRequest, number: str) -> Adhesion:
     while after its last visit (``mutuelle.web.public.links``: personal data)."""
     if not links.allowed(request, number):
         raise Http404("demande inconnue dans cette session")
-    try:
-        return (
-            Adhesion.objects.select_related("member")
-            .prefetch_related("affiliations__person", "formula_periods", "documents")
-            .get(number=number, status=AdhesionStatus.PENDING)
-        )
-    except Adhesion.DoesNotExist:
-        raise Http404("demande inconnue") from None
+    # A validated request has its adhesion number; the request's number is in the history.
+    rows = Adhesion.objects.select_related("member").prefetch_related(
+        "affiliations__person", "formula_periods", "documents"
+    )
+    found = (
+        rows.filter(number=number).first()
+        or rows.filter(events__kind=EventKind.VALIDATED, events__data__request=number).first()
+    )
+    if found is None:
+        raise Http404("demande inconnue")
+    return found
 
 
 @limited("upload")
 @require_http_methods(["GET", "POST"])
 def request_page(request: HttpRequest, number: str) -> HttpResponse:
     adhesion = _my_request(request, number)
-    info = request_info(request, adhesion)
-    needed = info["documents"]
-    received = {(d.kind, d.note) for d in adhesion.documents.all() if d.file}
-    kinds = [(n["key"], f"{n['label']} — {n['who']}") for n in needed]
+    info = request_info(request, adhesion)  # its private link
+    # One list of pieces for the visitor and staff (members.services.request_pieces, issue 8).
+    needed = members_services.request_pieces(adhesion, timezone.localdate())
+    kinds = [(n["key"], f"{n['label']} — {n['who']}") for n in needed if not n["received"]]
+    decision = members_services.request_decision(adhesion)
+    open_request = adhesion.status == AdhesionStatus.PENDING
     form = UploadForm(kinds=kinds)
     sent_ok = ""
     if request.method == "POST":
@@ -408,6 +414,9 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
             form.is_valid()
             form.errors.pop("file", None)
             form.add_error("file", refused)
+        elif not open_request:
+            form.is_valid()
+            form.add_error(None, "Cette demande n'attend plus de pièces.")
         elif form.is_valid():
             target = next(n for n in needed if n["key"] == form.cleaned_data["kind"])
             try:
@@ -416,13 +425,19 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
                 form.add_error("file", str(exc))
             else:
                 sent_ok = f"{target['label']} ({target['who']}) : fichier bien reçu."
+                adhesion = _my_request(request, number)
+                needed = members_services.request_pieces(adhesion, timezone.localdate())
+                kinds = [
+                    (n["key"], f"{n['label']} — {n['who']}") for n in needed if not n["received"]
+                ]
                 form = UploadForm(kinds=kinds)
-                received = {(d.kind, d.note) for d in adhesion.documents.all() if d.file}
-    rows = [{**n, "received": (n["kind"], uploads.note_for(n)) in received} for n in needed]
+    rows = needed
     context = {
         "adhesion": adhesion,
         "documents": rows,
-        "missing": [r for r in rows if not r["received"]],
+        "missing": [r for r in rows if not r["received"]] if open_request else [],
+        "decision": decision,
+        "request_number": number,
         "form": form,
         "sent_ok": sent_ok,
         "page": "join",
