@@ -13,8 +13,17 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from mutuelle.offers import Offer, load_offer
+
+# Hypothesis's timing checks measure the machine, not the code: CI shares two cores with other
+# work, where generating a journal's examples once took longer than the « too slow » threshold.
+# The number of examples and every assertion stay as each test sets them.
+settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "shared-machine"))
 
 # The seed texts live beside the repository (../shared/seeds/); MUTUELLE_SEEDS may point elsewhere.
 _CANDIDATES = [
