@@ -33,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "export-person",
     "erase-person",
     "rotate-keys",
+    "ingest",
 )
 
 

@@ -22,7 +22,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from mutuelle.benefits.consumption import Consumption, Working, fold
+from mutuelle.benefits.consumption import Consumption, LedgerState, Working, fold
 from mutuelle.benefits.engine import Settlement, settle_event
 from mutuelle.benefits.events import CareEvent, Coverage
 from mutuelle.benefits.optics import opening
@@ -39,7 +39,10 @@ __all__ = [
     "Insured",
     "OrderKey",
     "Suspended",
+    "apply",
+    "continue_ledger",
     "find_beneficiary",
+    "ledger_state",
     "settle_beneficiary",
     "suspended_on",
 ]
@@ -250,6 +253,30 @@ def _same(h: Held, s: Settlement) -> bool:
     )
 
 
+def ledger_state(plan: Plan, cov: Coverage, history: Sequence[Held]) -> LedgerState:
+    """The fold of the opening entries and of the history's consumption, in settlement order."""
+    ordered = sorted(history, key=lambda h: h.key)
+    return fold([*opening(plan, cov), *(c for h in ordered for c in h.consumption)])
+
+
+def continue_ledger(
+    plan: Plan,
+    cov: Coverage,
+    suspensions: Sequence[Suspended],
+    state: LedgerState | None,
+    new: Sequence[tuple[OrderKey, CareEvent]],
+) -> tuple[list[Change], LedgerState]:
+    """Settle lines that all come after the history, from its folded ``state`` (None: nothing
+    settled yet, the opening entries); the changes and the state after them."""
+    ws = Working(state if state is not None else fold(opening(plan, cov)))
+    changes: list[Change] = []
+    for k, ev in sorted(new, key=lambda x: x[0]):
+        s = _one(plan, cov, suspensions, ev, ws, k[1])
+        kind = ChangeKind.REJECTED if _fixable(s) else ChangeKind.NEW
+        changes.append(Change(kind, ev.id, k, ev, 1, s, None))
+    return changes, ws.freeze()
+
+
 def settle_beneficiary(
     plan: Plan,
     cov: Coverage,
@@ -269,14 +296,7 @@ def settle_beneficiary(
     last = max((h.key for h in history), default=None)
     changes: list[Change] = []
     if not cancel and (last is None or not fresh or fresh[0][0] > last):
-        ordered = sorted(history, key=lambda h: h.key)
-        entries = [*opening(plan, cov), *(c for h in ordered for c in h.consumption)]
-        ws = Working(fold(entries))
-        for k, ev in fresh:
-            s = _one(plan, cov, suspensions, ev, ws, k[1])
-            kind = ChangeKind.REJECTED if _fixable(s) else ChangeKind.NEW
-            changes.append(Change(kind, ev.id, k, ev, 1, s, None))
-        return changes
+        return continue_ledger(plan, cov, suspensions, ledger_state(plan, cov, history), fresh)[0]
     # a late line or a cancellation: the whole history again, in order
     merged: list[tuple[OrderKey, CareEvent, Held | None]] = [
         (h.key, h.event, h) for h in history if h.uid not in cancel

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "mutuelle.web.payments",
     "mutuelle.web.reporting",
     "mutuelle.web.security",
+    "mutuelle.web.claims",
 ]
 
 MIDDLEWARE = [
