@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ def register(sub: Any) -> None:
         "--rejects", metavar="REJETS.csv", help="rapport des rejets (défaut : FICHIER.rejets.csv)"
     )
     p.add_argument("--chunk", type=int, default=2000, help=argparse.SUPPRESS)
+    p.add_argument("--chunk-delay-ms", type=int, default=0, help=argparse.SUPPRESS)  # kill tests
     p.add_argument("--no-progress", action="store_true", help="sans barre de progression")
     p.set_defaults(func=run)
 
@@ -83,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
                             rej_w.writerow([o.line_no, o.line_id, o.field, o.reason])
                     if show:
                         progress.update(_tell(f))
+                    if args.chunk_delay_ms:
+                        time.sleep(args.chunk_delay_ms / 1000)
             finally:
                 progress.close()
     finally:
