@@ -16,14 +16,17 @@ import sys
 import time
 from pathlib import Path
 
-from tests.web.test_batch_kill import Backend, _cli, backend  # noqa: F401  (the fixture)
+from tests.web import test_batch_kill as kill
+from tests.web.test_batch_kill import Backend, _cli
+
+backend = kill.backend  # the fixture: a database of its own with demonstration households
 
 LINES_PER_MEMBER = 20
 CHUNK = 50
 
 
-def _claims_file(backend: Backend, path: Path) -> tuple[int, int]:
-    rows = backend.query(
+def _claims_file(db: Backend, path: Path) -> tuple[int, int]:
+    rows = db.query(
         "SELECT a.number, p.birth_date, a.start FROM members_adhesion a "
         "JOIN members_person p ON p.id = a.member_id WHERE a.status <> 'pending' "
         'AND (a."end" IS NULL OR a."end" >= \'2025-12-31\') ORDER BY a.number'
@@ -51,10 +54,10 @@ def _claims_file(backend: Backend, path: Path) -> tuple[int, int]:
     return n, n // 97
 
 
-def _kill_midway(proc: subprocess.Popen, backend: Backend, total: int) -> int:
+def _kill_midway(proc: subprocess.Popen, db: Backend, total: int) -> int:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        rows = backend.query("SELECT lines_done FROM claims_claimfile")
+        rows = db.query("SELECT lines_done FROM claims_claimfile")
         done = rows[0][0] if rows else 0
         if total // 4 <= done < total * 3 // 4:
             os.kill(proc.pid, signal.SIGKILL)
@@ -68,7 +71,7 @@ def _kill_midway(proc: subprocess.Popen, backend: Backend, total: int) -> int:
 
 
 def test_ingest_killed_midway_then_rerun_settles_each_line_once(
-    backend: Backend,  # noqa: F811
+    backend: Backend,
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "annee.csv"
@@ -81,7 +84,7 @@ def test_ingest_killed_midway_then_rerun_settles_each_line_once(
         stderr=subprocess.DEVNULL,
     )
     done_at_kill = _kill_midway(proc, backend, total + 1)
-    assert 0 < done_at_kill
+    assert done_at_kill > 0
     rerun = json.loads(_cli(backend.env, *args[:-2]).stdout)
     assert rerun["resumed_after_line"] >= done_at_kill
     assert (rerun["read"], rerun["rejected"], rerun["duplicates"]) == (total, bad, 0)
