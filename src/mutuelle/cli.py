@@ -34,6 +34,7 @@ COMMANDS: tuple[str, ...] = (
     "erase-person",
     "rotate-keys",
     "ingest",
+    "pay",
 )
 
 
