@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.factories import AdhesionFactory, PersonFactory
+from tests.web.test_claims_ingest import _row, _write
 
 from mutuelle import sepa
 from mutuelle.cli import main
@@ -17,8 +19,6 @@ from mutuelle.web.claims.models import Payment, PaymentBatch
 from mutuelle.web.journal import services as journal
 from mutuelle.web.payments import returns
 from mutuelle.web.payments.models import SepaFile
-from tests.factories import AdhesionFactory, PersonFactory
-from tests.web.test_claims_ingest import _row, _write
 
 pytestmark = pytest.mark.django_db
 IBAN = "FR7630006000011234567890189"
