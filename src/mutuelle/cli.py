@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "rotate-keys",
     "ingest",
     "pay",
+    "decompte",
 )
 
 
