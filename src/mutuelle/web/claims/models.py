@@ -191,3 +191,24 @@ class Payment(models.Model):
     class Meta:
         verbose_name = "virement de prestations"
         verbose_name_plural = "virements de prestations"
+
+
+class NoemieLink(models.Model):
+    """The télétransmission link of a beneficiary with the AMO (Règlement particuliers V-6):
+    linked, not linked, ended. One beneficiary is linked to one complementary only (reference
+    regulation.md §7.1): a beneficiary still linked elsewhere must not be reimbursed twice."""
+
+    STATUS = [("linked", "relié"), ("not_linked", "non relié"), ("ended", "lien terminé")]
+
+    adhesion = models.ForeignKey("members.Adhesion", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("état", max_length=12, choices=STATUS, default="not_linked")
+    since = models.DateField("depuis le", null=True, blank=True)
+    note = models.CharField("remarque", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "lien NOEMIE"
+        verbose_name_plural = "liens NOEMIE"
+        constraints = [
+            models.UniqueConstraint(fields=["adhesion", "person"], name="claims_noemie_once")
+        ]
