@@ -44,7 +44,7 @@ class ClaimLine(AppendOnlyModel):
 
     source = models.CharField("origine", max_length=20)
     emitter = models.CharField("émetteur", max_length=60)
-    line_id = models.CharField("identifiant de ligne", max_length=80)
+    line_id = models.CharField("identifiant de ligne", max_length=80, db_index=True)
     file = models.ForeignKey(
         ClaimFile, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,9 @@ class Ingest:
     _plans: dict[tuple[str, str], Plan] = field(default_factory=dict)
     _families: dict[str, _Family | None] = field(default_factory=dict)
     _ledgers: dict[Beneficiary, _Ledger] = field(default_factory=dict)
+    timings: dict[str, float] = field(
+        default_factory=lambda: {"parsing": 0.0, "settling": 0.0, "writing": 0.0}
+    )
 
     # --- facts ------------------------------------------------------------------------------
 
@@ -268,6 +272,7 @@ class Ingest:
         file: m.ClaimFile | None,
     ) -> list[Outcome]:
         now = timezone.now()
+        t0 = time.perf_counter()
         counts = Counts(read=len(records))
         outcomes: dict[int, Outcome] = {}
         rejections: list[Rejection] = []
@@ -321,6 +326,7 @@ class Ingest:
                 rejections.append(ev)
                 continue
             ready.append((ln, fam, person, ev))
+        t1 = time.perf_counter()
         # the reception order continues the database's (one ingestion at a time)
         base = (m.ClaimLine.objects.aggregate(top=Max("reception"))["top"] or 0) + 1
         rows = [
@@ -390,6 +396,7 @@ class Ingest:
                 outcomes[row.line_no] = Outcome(
                     row.line_no, row.line_id, "settled", delta, f"annule {target}"
                 )
+        t2 = time.perf_counter()
         # the lines received (a line the engine rejects is not: it can come back fixed)
         kept_rows = [r for r in rows if id(r) not in refused_rows]
         m.ClaimLine.objects.bulk_create(kept_rows, batch_size=1000)
@@ -422,6 +429,10 @@ class Ingest:
             file.counts = total.as_dict()
             file.save(update_fields=["lines_done", "counts"])
         self.counts.add(counts.as_dict())
+        t3 = time.perf_counter()
+        self.timings["parsing"] += t1 - t0
+        self.timings["settling"] += t2 - t1
+        self.timings["writing"] += t3 - t2
         return [outcomes[k] for k in sorted(outcomes)]
 
 
