@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,8 +27,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import JSONField, Max
 from django.utils import timezone
 
 from mutuelle.benefits import Consumption, LedgerState, Plan, compile_plan, step_to_dict
@@ -57,6 +58,7 @@ from mutuelle.journal import Entry
 from mutuelle.refusal import Code
 from mutuelle.web.claims import models as m
 from mutuelle.web.journal import services as journal
+from mutuelle.web.journal.services import _insert as copy_rows
 from mutuelle.web.members.models import Adhesion
 from mutuelle.web.members.services import suspension_periods
 
@@ -399,7 +401,7 @@ class Ingest:
         t2 = time.perf_counter()
         # the lines received (a line the engine rejects is not: it can come back fixed)
         kept_rows = [r for r in rows if id(r) not in refused_rows]
-        m.ClaimLine.objects.bulk_create(kept_rows, batch_size=1000)
+        bulk_insert(m.ClaimLine, kept_rows)
         writer.flush(batch=file.sha256[:16] if file else "manuel")
         # rejections: the queue
         m.Rejection.objects.bulk_create(
@@ -594,15 +596,53 @@ class _Writer:
         return Outcome(no, lid, "settled", cents, (s.error or "") if s else "")
 
     def flush(self, batch: str) -> None:
-        m.Settlement.objects.bulk_create(self.settlements, batch_size=1000)
-        if self.settlements and self.settlements[0].pk is None:
-            raise RuntimeError("la base ne rend pas les identifiants insérés")
+        for s in self.settlements:
+            if s.line_id is None:  # the line was inserted after the settlement was built
+                s.line_id = s.line.pk
+        bulk_insert(m.Settlement, self.settlements)
         rows = []
-        for index, row in self.consumption:
-            row.settlement_id = self.settlements[index].pk
-            rows.append(row)
-        m.ConsumptionEntry.objects.bulk_create(rows, batch_size=2000)
+        for index, c in self.consumption:
+            c.settlement_id = self.settlements[index].pk
+            rows.append(c)
+        bulk_insert(m.ConsumptionEntry, rows)
         journal.post_many(self.entries, batch=batch)
+
+
+def bulk_insert(model: Any, objs: Sequence[Any]) -> None:
+    """Insert rows and give them their ids: on PostgreSQL the ids are drawn from the table's
+    sequence in one query and the rows go in one ``COPY`` (the journal's bulk path); elsewhere
+    ``bulk_create`` (which returns the ids)."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=1000)
+        if objs[0].pk is None:
+            raise RuntimeError("la base ne rend pas les identifiants insérés")
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(objs)],
+        )
+        ids = [r[0] for r in cur.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+    fields = [f for f in model._meta.concrete_fields]
+    now = timezone.now()
+    rows = []
+    for obj in objs:
+        row = []
+        for f in fields:
+            value = getattr(obj, f.attname)
+            if isinstance(f, JSONField):
+                value = json.dumps(value, ensure_ascii=False)
+            elif value is None and getattr(f, "auto_now_add", False):
+                value = now
+            row.append(value)
+        rows.append(row)
+    copy_rows(model, [f.name for f in fields], rows)
 
 
 def _cons_row(
