@@ -189,3 +189,21 @@ def test_json_lines_and_a_missing_file(capsys, tmp_path, family) -> None:
     assert (out["settled"], out["rejected"]) == (1, 1)
     assert main(["ingest", str(tmp_path / "nope.csv"), "--json"]) == 2
     assert "introuvable" in capsys.readouterr().out
+
+
+def test_a_cancellation_of_an_unknown_line_or_of_a_line_in_the_same_batch(
+    capsys, tmp_path, family
+) -> None:
+    no = family.number
+    rows = [
+        _row(no, "N1", "2025-03-01", code="G"),
+        _row(no, "X1", "", reverses_line_id="N1", billed=0, br=0, amo=0),
+        _row(no, "X2", "", reverses_line_id="NOPE", billed=0, br=0, amo=0),
+    ]
+    out = _ingest(capsys, _write(tmp_path / "c.csv", rows))
+    assert (out["settled"], out["rejected"]) == (1, 2)
+    reasons = dict(Rejection.objects.values_list("line_id", "reason"))
+    assert "même lot" in reasons["X1"] and "inconnue" in reasons["X2"]
+    again = _ingest(capsys, _write(tmp_path / "c2.csv", [rows[1]]))
+    assert again["cancelled"] == 1 and _current()["N1"] == 0
+    _check_books()

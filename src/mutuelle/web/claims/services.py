@@ -314,12 +314,14 @@ class Ingest:
                 continue
             if ln.is_cancellation:
                 target = ln.reverses_uid or ""
-                if target not in targets and target not in in_chunk:
-                    rejections.append(
-                        _reject(
-                            ln, "reverses_line_id", f"ligne annulée {ln.reverses_line_id} inconnue"
-                        )
+                if target not in targets:
+                    reason = (
+                        f"la ligne annulée {ln.reverses_line_id} arrive dans le même lot que son "
+                        "annulation : renvoyer l'annulation (file des rejets)"
+                        if target in in_chunk
+                        else f"ligne annulée {ln.reverses_line_id} inconnue"
                     )
+                    rejections.append(_reject(ln, "reverses_line_id", reason))
                     continue
                 ready.append((ln, fam, person, None))
                 continue
