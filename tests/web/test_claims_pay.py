@@ -17,6 +17,7 @@ from mutuelle.sepa import bank
 from mutuelle.web.claims import payouts
 from mutuelle.web.claims.models import Payment, PaymentBatch
 from mutuelle.web.journal import services as journal
+from mutuelle.web.journal.models import JournalEntry
 from mutuelle.web.payments import returns
 from mutuelle.web.payments.models import SepaFile
 
@@ -142,4 +143,8 @@ def test_an_undue_after_a_cancellation_is_recovered_from_later_settlements(
     member = Payment.objects.filter(payable_adhesion=family.number).order_by("-id").first()
     assert member is not None and member.cents == got["to_pay_cents"] - 3000 - 1240 + 806
     assert later["undue"] == []
+    kinds = list(
+        JournalEntry.objects.filter(kind__startswith="undue").values_list("kind", flat=True)
+    )
+    assert sorted(kinds) == ["undue_found", "undue_recovered"]
     _books_hold()

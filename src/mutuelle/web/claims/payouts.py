@@ -111,14 +111,34 @@ def pay(on: dt.date, *, actor: Any = None) -> PayResult:
     with transaction.atomic():
         batch, _ = m.PaymentBatch.objects.get_or_create(key=key, defaults={"pay_date": on})
         all_due = dues()
-        positive = [d for d in all_due if d.cents > 0]
+        entries: list[Entry] = []
+        # undue payments (V-9): a member's debit is recorded as undue, then recovered from
+        # what becomes due to them (compensation), before anything is paid
+        undue = _undue_balances()
+        netted: list[Due] = []
+        for d in all_due:
+            if d.party:
+                netted.append(d)
+                continue
+            owed = undue.get(d.adhesion, 0)
+            if d.cents < 0:
+                entries.append(_undue_entry("undue_found", key, d.adhesion, -d.cents, on))
+                undue[d.adhesion] = owed - d.cents
+                continue
+            r = min(owed, d.cents)
+            if r:
+                entries.append(_undue_entry("undue_recovered", key, d.adhesion, r, on))
+                undue[d.adhesion] = owed - r
+            if d.cents - r:
+                netted.append(Due(d.adhesion, d.party, d.cents - r))
+        positive = [d for d in netted if d.cents > 0]
         ibans = _ibans(positive)
         result = PayResult(batch, True)
-        result.undue = [d for d in all_due if d.cents < 0]
+        result.undue = [Due(a, "", -c) for a, c in sorted(undue.items()) if c > 0]
+        result.undue += [d for d in netted if d.cents < 0]
         todo = [d for d in positive if d.label in ibans]
         result.without_iban = [d for d in positive if d.label not in ibans]
         instructions = []
-        entries: list[Entry] = []
         rows: list[m.Payment] = []
         for d in todo:
             name, iban = ibans[d.label]
@@ -170,6 +190,40 @@ def pay(on: dt.date, *, actor: Any = None) -> PayResult:
     return result
 
 
+def _undue_balances() -> dict[str, int]:
+    """What each member owes on undue payments (the ``undue`` accounts' debit balances)."""
+    rows = (
+        JournalPosting.objects.filter(account=AccountKind.undue.value)
+        .values("adhesion")
+        .annotate(total=Sum("cents"))
+    )
+    return {r["adhesion"]: int(r["total"]) for r in rows if r["total"]}
+
+
+def _undue_entry(kind: str, key: str, adhesion: str, cents: int, on: dt.date) -> Entry:
+    """``undue_found``: the member's debit moves to ``undue``; ``undue_recovered``: a later
+    settlement is set against it (Règlement particuliers V-9, compensation)."""
+    payable = Account(AccountKind.benefits_payable, adhesion=adhesion)
+    undue = Account(AccountKind.undue, adhesion=adhesion)
+    found = kind == "undue_found"
+    return Entry(
+        key=f"{kind}:{key}:{adhesion}",
+        kind=EntryKind(kind),
+        date=on,
+        period_start=on,
+        period_end=on,
+        postings=(Posting(undue, cents), Posting(payable, -cents))
+        if found
+        else (Posting(payable, cents), Posting(undue, -cents)),
+        source=SOURCE_UNDUE,
+        memo=(
+            f"Indu constaté sur les prestations de {adhesion}"
+            if found
+            else f"Indu de {adhesion} récupéré sur ses nouvelles prestations"
+        ),
+    )
+
+
 def _account(d: Due) -> Account:
     if d.party:
         return Account(AccountKind.benefits_payable, party=d.party)
@@ -216,5 +270,5 @@ def totals() -> dict[str, int]:
         entry_kinds=[EntryKind.benefit_paid, EntryKind.payment_returned],
     )
     paid = sum(t.values())
-    due = sum(d.cents for d in dues())
+    due = sum(d.cents for d in dues()) - sum(_undue_balances().values())
     return {"settled_cents": settled, "paid_cents": paid, "due_cents": due}
