@@ -207,3 +207,15 @@ def test_a_cancellation_of_an_unknown_line_or_of_a_line_in_the_same_batch(
     again = _ingest(capsys, _write(tmp_path / "c2.csv", [rows[1]]))
     assert again["cancelled"] == 1 and _current()["N1"] == 0
     _check_books()
+
+
+def test_the_same_act_from_the_amo_and_the_member_s_invoice_is_paid_once(
+    capsys, tmp_path, family
+) -> None:
+    no = family.number
+    _ingest(capsys, _write(tmp_path / "amo.csv", [_row(no, "T1", "2025-03-02", code="G")]))
+    invoice = _row(no, "F1", "2025-03-02", benefit="generaliste", source="member_invoice")
+    out = _ingest(capsys, _write(tmp_path / "facture.csv", [invoice]))
+    assert out["rejected"] == 1 and out["settled"] == 0
+    assert "autre voie" in Rejection.objects.get(line_id="F1").reason
+    _check_books()

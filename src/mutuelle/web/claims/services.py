@@ -248,6 +248,43 @@ class Ingest:
             return True
         return ledger.last is not None and min(_key(row) for _, row, _ in items) < ledger.last
 
+    def _same_act_elsewhere(
+        self,
+        ready: list[tuple[ClaimLine, _Family, Insured, CareEvent | None]],
+        rejections: list[Rejection],
+    ) -> list[tuple[ClaimLine, _Family, Insured, CareEvent | None]]:
+        """Reject a line whose act (beneficiary, care date, benefit, billed amount) was already
+        received from another source — the AMO's télétransmission and the member's invoice of
+        the same act: one act is reimbursed once (Règlement particuliers V-6; docs I-187)."""
+        acts = [(ln, person, ev) for ln, _, person, ev in ready if ev is not None]
+        if not acts:
+            return ready
+        seen: dict[tuple[int, dt.date, str, int], tuple[str, str]] = {}
+        rows = m.ClaimLine.objects.filter(
+            person_id__in={p.ref for _, p, _ in acts},
+            care_date__in={ev.date for _, _, ev in acts if ev is not None},
+            reverses="",
+        ).values_list("person_id", "care_date", "benefit", "billed_cents", "source", "line_id")
+        for pid, day, benefit, billed, source, line_id in rows:
+            if day is not None:
+                seen[(pid, day, benefit, billed)] = (source, line_id)
+        out = []
+        for item in ready:
+            ln, _, person, ev = item
+            if ev is not None:
+                key = (person.ref, ev.date, ev.benefit, ev.billed_cents)
+                other = seen.get(key)
+                if other is not None and other[0] != ln.source:
+                    reason = (
+                        f"acte déjà reçu par une autre voie ({other[0]}, ligne {other[1]}) : "
+                        "un même acte n'est remboursé qu'une fois"
+                    )
+                    rejections.append(_reject(ln, "line_id", reason, Code.REFUSED))
+                    continue
+                seen.setdefault(key, (ln.source, ln.line_id))
+            out.append(item)
+        return out
+
     # --- one chunk ----------------------------------------------------------------------------
 
     def process(
@@ -330,6 +367,7 @@ class Ingest:
                 rejections.append(ev)
                 continue
             ready.append((ln, fam, person, ev))
+        ready = self._same_act_elsewhere(ready, rejections)
         t1 = time.perf_counter()
         # the reception order continues the database's (one ingestion at a time)
         base = (m.ClaimLine.objects.aggregate(top=Max("reception"))["top"] or 0) + 1
