@@ -39,6 +39,9 @@ COMMANDS: tuple[str, ...] = (
     "reconcile",
     "bill-refunds",
     "bill-documents",
+    "ingest",
+    "pay",
+    "decompte",
 )
 
 

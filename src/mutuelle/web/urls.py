@@ -15,6 +15,7 @@ admin.site.index_title = "Back office de la Mutuelle"
 urlpatterns = [
     path("sante/", security_views.health, name="health"),
     path("gestion/cotisations/", include("mutuelle.web.billing.urls")),
+    path("gestion/prestations/", include("mutuelle.web.claims.urls")),
     path("gestion/", admin.site.urls),
     path("api/", include("mutuelle.web.api.urls")),
     path("ville/", include("mutuelle.web.reporting.urls")),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "mutuelle.web.reporting",
     "mutuelle.web.security",
     "mutuelle.web.billing",
+    "mutuelle.web.claims",
 ]
 
 MIDDLEWARE = [

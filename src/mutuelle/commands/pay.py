@@ -1,0 +1,83 @@
+"""``mutuelle pay --date D --out FILE.xml``: the transfer file of the benefits due, paid once."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from mutuelle.commands import _django
+from mutuelle.commands._io import fail, print_json
+from mutuelle.money import format_euros
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "pay",
+        help="virer aux adhérents et aux professionnels les prestations dues (pain.001)",
+        description=(
+            "Rassemble ce qui est dû (journal : prestations à payer) aux adhérents (leur IBAN) "
+            "et aux professionnels (tiers payant) dans un fichier pain.001.001.09 validé. Une "
+            "prestation n'est payée qu'une fois : relancer la même date redonne le même "
+            "fichier ; un arrêt en cours de route ne laisse rien."
+        ),
+    )
+    p.add_argument("--date", required=True, help="date d'exécution des virements (AAAA-MM-JJ)")
+    p.add_argument("--out", required=True, metavar="FICHIER.xml")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        on = dt.date.fromisoformat(args.date)
+    except ValueError:
+        return fail(f"--date : date invalide {args.date!r} (format AAAA-MM-JJ)", args.json)
+    _django.setup()
+    from mutuelle import sepa
+    from mutuelle.web.claims import payouts
+    from mutuelle.web.payments import services as payments
+
+    try:
+        result = payouts.pay(on)
+    except sepa.SepaError as exc:
+        return fail(f"aucun fichier produit : {exc}", args.json)
+    batch = result.batch
+    wrote = False
+    if batch.sepa_file is not None:
+        Path(args.out).write_bytes(payments.file_bytes(batch.sepa_file))
+        wrote = True
+    totals = payouts.totals()
+    data = {
+        "date": on.isoformat(),
+        "already_paid": not result.created,
+        "file": args.out if wrote else None,
+        "transfers": batch.count,
+        "total_cents": batch.total_cents,
+        "without_iban": [{"payee": d.label, "cents": d.cents} for d in result.without_iban],
+        "undue": [{"payee": d.label, "cents": -d.cents} for d in result.undue],
+        **totals,
+    }
+    if args.json:
+        print_json(data)
+        return 0
+    if not result.created:
+        print(f"Virements du {on:%d/%m/%Y} déjà produits : le même fichier est redonné.")
+    if wrote:
+        print(
+            f"{batch.count} virement(s), {format_euros(batch.total_cents)} : fichier {args.out} "
+            "(pain.001.001.09, validé)"
+        )
+    else:
+        print("Rien à payer : aucun fichier produit.")
+    for d in result.without_iban:
+        print(f"  sans IBAN, reste dû : {d.label} {format_euros(d.cents)}")
+    for d in result.undue:
+        print(f"  indu à récupérer sur les prochaines prestations : {d.label} "
+              f"{format_euros(-d.cents)}")  # fmt: skip
+    print(
+        f"Réglé {format_euros(totals['settled_cents'])} = payé "
+        f"{format_euros(totals['paid_cents'])} + dû {format_euros(totals['due_cents'])}"
+    )
+    return 0

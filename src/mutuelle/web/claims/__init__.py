@@ -1,0 +1,1 @@
+"""Claims in, settlements out: the Django shell of :mod:`mutuelle.claims`."""

@@ -1,0 +1,740 @@
+"""Ingest claim files: load the facts, call the core (:mod:`mutuelle.claims`), store results.
+
+:class:`Ingest` processes a stream of records in chunks; each chunk is **one transaction**
+that writes its lines, settlements (with their explanation), consumption entries, journal
+entries (:func:`mutuelle.web.journal.services.post_many`), rejections and the file's
+checkpoint — in batched inserts, never one query per line. A crash loses at most the chunk in
+flight, which the database rolls back; a rerun of the file resumes after the checkpoint and
+every line already received is a duplicate: exactly one settlement per line.
+
+Per beneficiary, the ledger (the fold of their consumption entries) is kept in memory between
+chunks when their lines arrive in care-date order (the fast path); a late line or a
+cancellation loads the beneficiary's history (three queries for the whole chunk) and the core
+re-settles it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import JSONField, Max
+from django.utils import timezone
+
+from mutuelle.benefits import Consumption, LedgerState, Plan, compile_plan, step_to_dict
+from mutuelle.benefits.consumption import Period, Unit, parse_key
+from mutuelle.benefits.events import CareEvent, parse_event
+from mutuelle.claims import (
+    Change,
+    ChangeKind,
+    ClaimLine,
+    Held,
+    Household,
+    Insured,
+    Rejection,
+    Suspended,
+    apply,
+    find_beneficiary,
+    load_acts,
+    parse_record,
+    read_records,
+    settle_beneficiary,
+    to_event,
+)
+from mutuelle.claims.acts import ActTable
+from mutuelle.claims.postings import Payee, reversal_entry, settlement_entry
+from mutuelle.claims.settle import OrderKey, continue_ledger, ledger_state
+from mutuelle.journal import Entry
+from mutuelle.refusal import Code
+from mutuelle.web.claims import models as m
+from mutuelle.web.journal import services as journal
+from mutuelle.web.journal.services import _insert as copy_rows
+from mutuelle.web.members.models import Adhesion
+from mutuelle.web.members.services import suspension_periods
+
+CHUNK = 2000
+Beneficiary = tuple[int, int]  # (adhesion id, person id)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one line (``--lines-out``)."""
+
+    line_no: int
+    line_id: str
+    status: str  # settled / rejected / duplicate
+    mutuelle_cents: int
+    reason: str = ""
+    field: str = ""
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    settled: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    cancelled: int = 0
+    revised: int = 0
+    to_pay_cents: int = 0
+
+    def add(self, other: dict[str, int]) -> None:
+        for k, v in other.items():
+            setattr(self, k, getattr(self, k) + v)
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class _Family:
+    household: Household
+    adhesion_id: int
+    number: str
+    range: str
+
+
+@dataclass
+class _Current:
+    """The current settlement row of a history line (what a revision reverses)."""
+
+    settlement_id: int
+    line_id: int
+    payee: Payee
+    care_date: dt.date
+
+
+@dataclass
+class _Ledger:
+    last: OrderKey | None
+    state: LedgerState | None
+
+
+@dataclass
+class Ingest:
+    """One ingestion (a file, or lines keyed by staff), chunk after chunk."""
+
+    actor: str = ""
+    dry_run: bool = False
+    on: dt.date = field(default_factory=dt.date.today)
+    acts: ActTable = field(default_factory=load_acts)
+    counts: Counts = field(default_factory=Counts)
+    _plans: dict[tuple[str, str], Plan] = field(default_factory=dict)
+    _families: dict[str, _Family | None] = field(default_factory=dict)
+    _ledgers: dict[Beneficiary, _Ledger] = field(default_factory=dict)
+    timings: dict[str, float] = field(
+        default_factory=lambda: {"parsing": 0.0, "settling": 0.0, "writing": 0.0}
+    )
+
+    # --- facts ------------------------------------------------------------------------------
+
+    def plan(self, offer: str, range_id: str) -> Plan:
+        key = (offer, range_id)
+        if key not in self._plans:
+            self._plans[key] = compile_plan(offer, range_id)
+        return self._plans[key]
+
+    def _load_families(self, numbers: Iterable[str]) -> None:
+        missing = sorted({n for n in numbers if n not in self._families})
+        if not missing:
+            return
+        rows = (
+            Adhesion.objects.filter(number__in=missing)
+            .exclude(status="pending")
+            .select_related("member")
+            .prefetch_related("affiliations__person", "formula_periods")
+        )
+        found = {a.number: a for a in rows}
+        susp = suspension_periods([a.pk for a in found.values()])
+        for number in missing:
+            a = found.get(number)
+            if a is None:
+                self._families[number] = None
+                continue
+            persons = [Insured(a.member_id, "adherent", a.member.birth_date, a.start, a.end, 0)]
+            for aff in sorted(a.affiliations.all(), key=lambda x: x.pk):
+                persons.append(
+                    Insured(
+                        aff.person_id, aff.role, aff.person.birth_date, aff.start, aff.end, aff.pk
+                    )
+                )
+            periods = sorted(a.formula_periods.all(), key=lambda p: p.start)
+            formulas = tuple((p.start, p.formula) for p in periods)
+            household = Household(
+                a.number,
+                a.offer,
+                a.range,
+                formulas,
+                tuple(persons),
+                tuple(Suspended(s.starts_at, s.ends_at, s.source) for s in susp.get(a.pk, [])),
+            )
+            self._families[number] = _Family(household, a.pk, a.number, a.range)
+
+    def _histories(
+        self, who: set[Beneficiary]
+    ) -> tuple[dict[Beneficiary, list[Held]], dict[str, _Current]]:
+        """The current settlements of these beneficiaries (three queries)."""
+        out: dict[Beneficiary, list[Held]] = {b: [] for b in who}
+        current: dict[str, _Current] = {}
+        if not who:
+            return out, current
+        persons = {p for _, p in who}
+        lines = {
+            ln.pk: ln
+            for ln in m.ClaimLine.objects.filter(person_id__in=persons, reverses="").only(
+                "id",
+                "source",
+                "emitter",
+                "line_id",
+                "adhesion_id",
+                "person_id",
+                "care_date",
+                "event",
+                "reception",
+            )
+            if (ln.adhesion_id, ln.person_id) in who
+        }
+        last: dict[int, m.Settlement] = {}
+        for s in m.Settlement.objects.filter(line_id__in=list(lines)).order_by(
+            "line_id", "version"
+        ):
+            last[s.line_id] = s
+        live = {lid: s for lid, s in last.items() if s.status != "cancelled"}
+        entries: dict[int, list[Consumption]] = defaultdict(list)
+        for c in m.ConsumptionEntry.objects.filter(
+            settlement_id__in=[s.pk for s in live.values()], reversing=False
+        ).order_by("id"):
+            entries[c.settlement_id].append(_consumption(c))
+        for lid, s in live.items():
+            ln = lines[lid]
+            uid = ln.uid
+            event = parse_event(ln.event, 0)
+            assert ln.care_date is not None
+            held = Held(
+                uid,
+                (ln.care_date, ln.reception, ln.line_id),
+                event,
+                s.version,
+                s.mutuelle_cents,
+                tuple(entries.get(s.pk, ())),
+                s.reason or None if s.status == "refused" else None,
+            )
+            out[(ln.adhesion_id, ln.person_id)].append(held)
+            payee = Payee(
+                s.payable_adhesion,
+                s.payable_party or None,
+                s.range,
+                s.formula or None,
+                s.benefit,
+            )
+            current[uid] = _Current(s.pk, ln.pk, payee, s.care_date)
+        return out, current
+
+    def _slow(self, b: Beneficiary, items: Sequence[tuple[Any, m.ClaimLine, Any]]) -> bool:
+        """Whether the beneficiary's history must be loaded: not in memory, a cancellation,
+        or a line dated before the last one settled."""
+        ledger = self._ledgers.get(b)
+        if ledger is None or any(ev is None for _, _, ev in items):
+            return True
+        return ledger.last is not None and min(_key(row) for _, row, _ in items) < ledger.last
+
+    def _same_act_elsewhere(
+        self,
+        ready: list[tuple[ClaimLine, _Family, Insured, CareEvent | None]],
+        rejections: list[Rejection],
+    ) -> list[tuple[ClaimLine, _Family, Insured, CareEvent | None]]:
+        """Reject a line whose act (beneficiary, care date, benefit, billed amount) was already
+        received from another source — the AMO's télétransmission and the member's invoice of
+        the same act: one act is reimbursed once (Règlement particuliers V-6; docs I-187)."""
+        acts = [(ln, person, ev) for ln, _, person, ev in ready if ev is not None]
+        if not acts:
+            return ready
+        seen: dict[tuple[int, dt.date, str, int], tuple[str, str]] = {}
+        rows = m.ClaimLine.objects.filter(
+            person_id__in={p.ref for _, p, _ in acts},
+            care_date__in={ev.date for _, _, ev in acts if ev is not None},
+            reverses="",
+        ).values_list("person_id", "care_date", "benefit", "billed_cents", "source", "line_id")
+        for pid, day, benefit, billed, source, line_id in rows:
+            if day is not None:
+                seen[(pid, day, benefit, billed)] = (source, line_id)
+        out = []
+        for item in ready:
+            ln, _, person, ev = item
+            if ev is not None:
+                key = (person.ref, ev.date, ev.benefit, ev.billed_cents)
+                other = seen.get(key)
+                if other is not None and other[0] != ln.source:
+                    reason = (
+                        f"acte déjà reçu par une autre voie ({other[0]}, ligne {other[1]}) : "
+                        "un même acte n'est remboursé qu'une fois"
+                    )
+                    rejections.append(_reject(ln, "line_id", reason, Code.REFUSED))
+                    continue
+                seen.setdefault(key, (ln.source, ln.line_id))
+            out.append(item)
+        return out
+
+    # --- one chunk ----------------------------------------------------------------------------
+
+    def process(
+        self,
+        records: Sequence[tuple[int, dict[str, Any] | Rejection, bool]],
+        file: m.ClaimFile | None,
+    ) -> list[Outcome]:
+        """Process a chunk in one transaction (with the file's checkpoint); the outcomes."""
+        try:
+            with transaction.atomic():
+                outcomes = self._process(records, file)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except BaseException:
+            self._ledgers.clear()  # the cached ledgers may hold what was rolled back
+            raise
+        if self.dry_run:
+            self._ledgers.clear()
+        return outcomes
+
+    def _process(
+        self,
+        records: Sequence[tuple[int, dict[str, Any] | Rejection, bool]],
+        file: m.ClaimFile | None,
+    ) -> list[Outcome]:
+        now = timezone.now()
+        t0 = time.perf_counter()
+        counts = Counts(read=len(records))
+        outcomes: dict[int, Outcome] = {}
+        rejections: list[Rejection] = []
+        parsed: list[ClaimLine] = []
+        for n, rec, text in records:
+            got = rec if isinstance(rec, Rejection) else parse_record(rec, n, text=text)
+            if isinstance(got, Rejection):
+                rejections.append(got)
+            else:
+                parsed.append(got)
+        # duplicates: in the chunk, then against what was received before (one query)
+        seen: set[str] = set()
+        unique: list[ClaimLine] = []
+        dups: list[ClaimLine] = []
+        for ln in parsed:
+            (dups if ln.uid in seen else unique).append(ln)
+            seen.add(ln.uid)
+        known = _known_uids(unique)
+        dups += [ln for ln in unique if ln.uid in known]
+        unique = [ln for ln in unique if ln.uid not in known]
+        for ln in dups:
+            outcomes[ln.line_no] = Outcome(ln.line_no, ln.line_id, "duplicate", 0, "déjà reçue")
+        counts.duplicates = len(dups)
+        # who: the adhesion and the beneficiary of each line
+        self._load_families(ln.adhesion_no for ln in unique)
+        targets = _known_uids([], [ln.reverses_uid for ln in unique if ln.reverses_uid])
+        in_chunk = {ln.uid for ln in unique if not ln.is_cancellation}
+        ready: list[tuple[ClaimLine, _Family, Insured, CareEvent | None]] = []
+        for ln in unique:
+            fam = self._families.get(ln.adhesion_no)
+            if fam is None:
+                rejections.append(_reject(ln, "adhesion_no", f"adhésion {ln.adhesion_no} inconnue"))
+                continue
+            person = find_beneficiary(fam.household, ln.beneficiary_rank, ln.beneficiary_birth_date)
+            if isinstance(person, str):
+                rejections.append(_reject(ln, "beneficiary_rank", person))
+                continue
+            if ln.is_cancellation:
+                target = ln.reverses_uid or ""
+                if target not in targets:
+                    reason = (
+                        f"la ligne annulée {ln.reverses_line_id} arrive dans le même lot que son "
+                        "annulation : renvoyer l'annulation (file des rejets)"
+                        if target in in_chunk
+                        else f"ligne annulée {ln.reverses_line_id} inconnue"
+                    )
+                    rejections.append(_reject(ln, "reverses_line_id", reason))
+                    continue
+                ready.append((ln, fam, person, None))
+                continue
+            ev = to_event(ln, self.acts)
+            if isinstance(ev, Rejection):
+                rejections.append(ev)
+                continue
+            ready.append((ln, fam, person, ev))
+        ready = self._same_act_elsewhere(ready, rejections)
+        t1 = time.perf_counter()
+        # the reception order continues the database's (one ingestion at a time)
+        base = (m.ClaimLine.objects.aggregate(top=Max("reception"))["top"] or 0) + 1
+        rows = [
+            _line_row(ln, fam, person, ev, file, now, self.actor, base + i)
+            for i, (ln, fam, person, ev) in enumerate(ready)
+        ]
+        # settle, per beneficiary
+        groups: dict[Beneficiary, list[tuple[ClaimLine, m.ClaimLine, CareEvent | None]]] = (
+            defaultdict(list)
+        )
+        fams: dict[Beneficiary, tuple[_Family, Insured]] = {}
+        for (ln, fam, person, event), row in zip(ready, rows, strict=True):
+            b = (fam.adhesion_id, person.ref)
+            groups[b].append((ln, row, event))
+            fams[b] = (fam, person)
+        slow = {b for b, items in groups.items() if self._slow(b, items)}
+        histories, current = self._histories(slow)
+        writer = _Writer(self.on, now)
+        refused_rows: set[int] = set()
+        for b, items in groups.items():
+            fam, person = fams[b]
+            plan = self.plan(fam.household.offer, fam.household.range)
+            cov = fam.household.coverage(person)
+            new = [(_key(row), ev) for _, row, ev in items if ev is not None]
+            row_of = {row.uid: (ln, row) for ln, row, _ in items}
+            cancels = {ln.reverses_uid or "": ln for ln, _, ev in items if ev is None}
+            if b in slow:
+                history = histories[b]
+                changes = settle_beneficiary(
+                    plan, cov, fam.household.suspensions, history, new, cancel=set(cancels)
+                )
+                after = apply(history, changes)
+                state = ledger_state(plan, cov, after)
+                last = max((h.key for h in after), default=None)
+            else:
+                ledger = self._ledgers[b]
+                changes, state = continue_ledger(
+                    plan, cov, fam.household.suspensions, ledger.state, new
+                )
+                kept = [c.key for c in changes if c.kind is not ChangeKind.REJECTED]
+                last = max([*kept, *([ledger.last] if ledger.last else [])], default=None)
+            self._ledgers[b] = _Ledger(last, state)
+            for c in changes:
+                ln_row = row_of.get(c.uid)
+                if c.kind is ChangeKind.REJECTED:
+                    assert c.settlement is not None and ln_row is not None
+                    refused_rows.add(id(ln_row[1]))
+                    rejections.append(
+                        _reject(ln_row[0], "", c.settlement.error or "", c.settlement.error_code)
+                    )
+                    continue
+                line_row = ln_row[1] if ln_row else None
+                out = writer.change(c, fam, person, line_row, current.get(c.uid))
+                if line_row is not None:
+                    outcomes[line_row.line_no] = out
+                else:
+                    counts.revised += c.kind is ChangeKind.REVISED
+                    counts.cancelled += c.kind is ChangeKind.CANCELLED
+                counts.to_pay_cents += c.delta_cents
+            for target, ln in cancels.items():
+                row = row_of[ln.uid][1]
+                delta = sum(
+                    c.delta_cents
+                    for c in changes
+                    if c.kind is ChangeKind.CANCELLED and c.uid == target
+                )
+                outcomes[row.line_no] = Outcome(
+                    row.line_no, row.line_id, "settled", delta, f"annule {target}"
+                )
+        t2 = time.perf_counter()
+        # the lines received (a line the engine rejects is not: it can come back fixed)
+        kept_rows = [r for r in rows if id(r) not in refused_rows]
+        bulk_insert(m.ClaimLine, kept_rows)
+        writer.flush(batch=file.sha256[:16] if file else "manuel")
+        # rejections: the queue
+        m.Rejection.objects.bulk_create(
+            [
+                m.Rejection(
+                    file=file,
+                    line_no=r.line_no,
+                    line_id=r.line_id[:80],
+                    adhesion_no=str(r.raw.get("adhesion_no") or "")[:20],
+                    field=r.field[:40],
+                    reason=r.reason,
+                    code=r.code.value,
+                    record={k: v for k, v in r.raw.items() if k is not None},
+                )
+                for r in rejections
+            ],
+            batch_size=1000,
+        )
+        for r in rejections:
+            outcomes[r.line_no] = Outcome(r.line_no, r.line_id, "rejected", 0, r.reason, r.field)
+        counts.rejected = len(rejections)
+        counts.settled = sum(1 for o in outcomes.values() if o.status == "settled")
+        if file is not None:
+            file.lines_done = max(n for n, _, _ in records) if records else file.lines_done
+            total = Counts(**{k: int(v) for k, v in file.counts.items()})
+            total.add(counts.as_dict())
+            file.counts = total.as_dict()
+            file.save(update_fields=["lines_done", "counts"])
+        self.counts.add(counts.as_dict())
+        t3 = time.perf_counter()
+        self.timings["parsing"] += t1 - t0
+        self.timings["settling"] += t2 - t1
+        self.timings["writing"] += t3 - t2
+        return [outcomes[k] for k in sorted(outcomes)]
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+def _key(row: m.ClaimLine) -> OrderKey:
+    assert row.care_date is not None
+    return (row.care_date, row.reception, row.line_id)
+
+
+def _consumption(c: m.ConsumptionEntry) -> Consumption:
+    return Consumption(
+        parse_key(c.key), Period(c.period_start, c.period_end, c.window), Unit(c.unit),
+        c.amount, c.tag or None,
+    )  # fmt: skip
+
+
+def _reject(ln: ClaimLine, name: str, reason: str, code: Code | None = None) -> Rejection:
+    return Rejection(ln.line_no, ln.line_id, name, reason, code or Code.INPUT, raw=ln.to_record())
+
+
+def _known_uids(lines: Sequence[ClaimLine], uids: Sequence[str] = ()) -> set[str]:
+    """The uids already received among these lines' (one query)."""
+    wanted = {ln.uid for ln in lines} | set(uids)
+    if not wanted:
+        return set()
+    ids = {u.split("/", 2)[2] for u in wanted}
+    rows = m.ClaimLine.objects.filter(line_id__in=ids).values_list("source", "emitter", "line_id")
+    return {f"{s}/{e}/{i}" for s, e, i in rows} & wanted
+
+
+def _event_data(ev: CareEvent) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(ev):
+        value = getattr(ev, f.name)
+        default = f.default
+        if value is None or value == default:
+            continue
+        out[f.name] = value.isoformat() if isinstance(value, dt.date) else value
+    out["id"], out["date"], out["benefit"] = ev.id, ev.date.isoformat(), ev.benefit
+    return out
+
+
+def _line_row(
+    ln: ClaimLine,
+    fam: _Family,
+    person: Insured,
+    ev: CareEvent | None,
+    file: m.ClaimFile | None,
+    now: dt.datetime,
+    actor: str,
+    reception: int,
+) -> m.ClaimLine:
+    return m.ClaimLine(
+        reception=reception,
+        source=ln.source,
+        emitter=ln.emitter,
+        line_id=ln.line_id,
+        file=file,
+        line_no=ln.line_no,
+        adhesion_id=fam.adhesion_id,
+        person_id=person.ref,
+        rank=ln.beneficiary_rank,
+        care_date=ln.care_date,
+        benefit=ev.benefit if ev else "",
+        act_code=ln.act_code or "",
+        billed_cents=ln.billed_cents,
+        amo_cents=ln.amo_cents,
+        payee=ln.payee,
+        practitioner_id=ln.practitioner_id or "",
+        reverses=ln.reverses_uid or "",
+        decompte_id=ln.decompte_id or "",
+        event=_event_data(ev) if ev else {},
+        record=ln.to_record(),
+        received_at=now,
+        entered_by=actor,
+    )
+
+
+class _Writer:
+    """The rows of a chunk's changes, written in a few batched inserts at the end."""
+
+    def __init__(self, on: dt.date, now: dt.datetime) -> None:
+        self.on = on
+        self.now = now
+        self.settlements: list[m.Settlement] = []
+        self.consumption: list[tuple[int, m.ConsumptionEntry]] = []  # (settlement index, row)
+        self.entries: list[Entry] = []
+
+    def change(
+        self,
+        c: Change,
+        fam: _Family,
+        person: Insured,
+        line_row: m.ClaimLine | None,
+        cur: _Current | None,
+    ) -> Outcome:
+        party = line_row.practitioner_id if line_row and line_row.payee == "professional" else ""
+        formula = c.settlement.formula if c.settlement else None
+        payee = Payee(fam.number, party or None, fam.range, formula, c.event.benefit)
+        assert line_row is not None or cur is not None
+        s = c.settlement
+        prev = c.previous
+        if prev is not None and cur is not None:
+            payee_old = cur.payee
+            rev = reversal_entry(
+                c.uid, prev.version, prev.mutuelle_cents, payee_old, cur.care_date, self.on,
+                "annulée" if c.kind is ChangeKind.CANCELLED else "révisée (ligne tardive)",
+            )  # fmt: skip
+            if rev is not None:
+                self.entries.append(rev)
+            payee = payee_old
+        cents = c.mutuelle_cents
+        status = "cancelled" if s is None else ("refused" if s.error else "settled")
+        row = m.Settlement(
+            version=c.version,
+            kind=c.kind.value,
+            status=status,
+            adhesion_id=fam.adhesion_id,
+            person_id=person.ref,
+            care_date=c.event.date,
+            benefit=c.event.benefit,
+            formula=(s.formula or "") if s else (payee.formula or ""),
+            billed_cents=c.event.billed_cents,
+            amo_paid_cents=(s.amo_paid_cents if s else 0),
+            mutuelle_cents=cents,
+            out_of_pocket_cents=(s.out_of_pocket_cents if s else 0),
+            delta_cents=c.delta_cents,
+            payable_adhesion="" if payee.professional else fam.number,
+            payable_party=payee.professional or "",
+            range=fam.range,
+            reason=(s.error or "") if s else "annulée par une ligne d'annulation",
+            reason_source=(s.error_source or "") if s else "",
+            explanation=[step_to_dict(st) for st in s.steps] if s else [],
+            ceilings=[dataclasses.asdict(u) for u in s.ceilings] if s else [],
+            settled_on=self.on,
+            created_at=self.now,
+        )
+        if line_row is not None:
+            row.line = line_row
+        elif cur is not None:
+            row.line_id = cur.line_id
+        index = len(self.settlements)
+        self.settlements.append(row)
+        if prev is not None:
+            for e in prev.consumption:
+                self.consumption.append((index, _cons_row(e, fam, person, reversing=True)))
+        if s is not None:
+            for e in s.consumption:
+                self.consumption.append((index, _cons_row(e, fam, person, reversing=False)))
+            entry = settlement_entry(
+                c.uid, c.version, cents, payee, c.event.date, self.on, s.benefit
+            )
+            if entry is not None:
+                self.entries.append(entry)
+        no = line_row.line_no if line_row is not None else 0
+        lid = line_row.line_id if line_row is not None else ""
+        return Outcome(no, lid, "settled", cents, (s.error or "") if s else "")
+
+    def flush(self, batch: str) -> None:
+        for s in self.settlements:
+            if s.line_id is None:  # the line was inserted after the settlement was built
+                s.line_id = s.line.pk
+        bulk_insert(m.Settlement, self.settlements)
+        rows = []
+        for index, c in self.consumption:
+            c.settlement_id = self.settlements[index].pk
+            rows.append(c)
+        bulk_insert(m.ConsumptionEntry, rows)
+        journal.post_many(self.entries, batch=batch)
+
+
+def bulk_insert(model: Any, objs: Sequence[Any]) -> None:
+    """Insert rows and give them their ids: on PostgreSQL the ids are drawn from the table's
+    sequence in one query and the rows go in one ``COPY`` (the journal's bulk path); elsewhere
+    ``bulk_create`` (which returns the ids)."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=1000)
+        if objs[0].pk is None:
+            raise RuntimeError("la base ne rend pas les identifiants insérés")
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(objs)],
+        )
+        ids = [r[0] for r in cur.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+    fields = [f for f in model._meta.concrete_fields]
+    now = timezone.now()
+    rows = []
+    for obj in objs:
+        row = []
+        for f in fields:
+            value = getattr(obj, f.attname)
+            if isinstance(f, JSONField):
+                value = json.dumps(value, ensure_ascii=False)
+            elif value is None and getattr(f, "auto_now_add", False):
+                value = now
+            row.append(value)
+        rows.append(row)
+    copy_rows(model, [f.name for f in fields], rows)
+
+
+def _cons_row(
+    e: Consumption, fam: _Family, person: Insured, *, reversing: bool
+) -> m.ConsumptionEntry:
+    return m.ConsumptionEntry(
+        person_id=person.ref,
+        adhesion_id=fam.adhesion_id,
+        key=e.key.id,
+        period_start=e.period.start,
+        period_end=e.period.end,
+        window=e.period.window,
+        unit=e.unit.value,
+        amount=-e.amount if reversing else e.amount,
+        tag=e.tag or "",
+        reversing=reversing,
+    )
+
+
+# --- a file -----------------------------------------------------------------------------------
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def open_file(path: Path, *, dry_run: bool = False) -> tuple[m.ClaimFile | None, bool]:
+    """The file's row (created, or found again for a rerun) and whether it is already done."""
+    digest = file_digest(path)
+    if dry_run:
+        return m.ClaimFile.objects.filter(sha256=digest).first(), False
+    row, created = m.ClaimFile.objects.get_or_create(sha256=digest, defaults={"name": path.name})
+    if not created and row.status == "running":
+        row.attempts += 1
+        row.save(update_fields=["attempts"])
+    return row, row.status == "done"
+
+
+def chunks(
+    lines: Iterable[str], size: int, after: int = 0
+) -> Iterator[list[tuple[int, dict[str, Any] | Rejection, bool]]]:
+    """The file's records in chunks of ``size``, skipping those up to line ``after``."""
+    it = (r for r in read_records(lines) if r[0] > after)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def finish(file: m.ClaimFile) -> None:
+    file.status = "done"
+    file.finished_at = timezone.now()
+    file.save(update_fields=["status", "finished_at"])
