@@ -72,7 +72,14 @@ ROLES: dict[str, Role] = {
         "Cotisations et paiements : dossiers, coordonnées bancaires en clair.",
         # Read and the IBAN in clear; the billing and payments apps add their own acts
         # (roles.extend("comptabilite", …)). No act on the file itself (accueil's).
-        [*_perms("members", ("view",), (*FILE, "event")), "security.view_iban"],
+        # The payments admin (mandates and their account changes, SEPA files, bank returns
+        # and their import) is comptabilité's screen: read, IBAN in clear (issue 12).
+        [
+            *_perms("members", ("view",), (*FILE, "event")),
+            "security.view_iban",
+            "payments.view_*",
+            "payments.add_bankreturnfile",  # import the bank's rejects and returns
+        ],
     ),
     "reclamations": Role(
         "Réclamations",
