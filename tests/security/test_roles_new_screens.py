@@ -11,7 +11,10 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from tests.factories import ProducedDocumentFactory
+from tests.security.conftest import close_download
 
+from mutuelle.web.jobs.models import BatchRun
 from mutuelle.web.payments import services as payments
 from mutuelle.web.security import roles
 from mutuelle.web.security.models import AccessLog
@@ -33,18 +36,21 @@ SCREENS = (
     "counter",  # enrolment at the counter
     "committee",  # the committee's reports (preview, exports)
     "publish",  # publish a report for the town (an act)
+    "journal",  # the money journal's entries
+    "letter",  # a member's produced letter (PDF: a call, a notice, a certificate)
+    "batch",  # start a batch run (calls, collections, letters: an act)
 )
 Y, N = True, False
 TABLE = {
-    #               mnds mnd iban xml imp acct pay unp dec ctr com pub
-    "accueil":        (N, N, N, N, N, Y, N, N, Y, Y, N, N),
-    "prestations":    (N, N, N, N, N, Y, N, N, N, N, N, N),
-    "comptabilite":   (Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N),
-    "reclamations":   (N, N, N, N, N, Y, N, N, N, N, N, N),
-    "direction":      (Y, Y, N, N, N, Y, N, Y, N, N, Y, N),
-    "auditeur":       (Y, Y, N, N, N, Y, N, Y, N, N, Y, N),
-    "ville":          (N, N, N, N, N, N, N, N, N, N, N, N),
-    "administrateur": (Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y),
+    #               mnds mnd iban xml imp acct pay unp dec ctr com pub jrn pdf bat
+    "accueil":        (N, N, N, N, N, Y, N, N, Y, Y, N, N, N, N, N),
+    "prestations":    (N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N),
+    "comptabilite":   (Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, Y, Y),
+    "reclamations":   (N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N),
+    "direction":      (Y, Y, N, N, N, Y, N, Y, N, N, Y, N, Y, Y, N),
+    "auditeur":       (Y, Y, N, N, N, Y, N, Y, N, N, Y, N, Y, Y, N),
+    "ville":          (N, N, N, N, N, N, N, N, N, N, N, N, N, N, N),
+    "administrateur": (Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y),
 }  # fmt: skip
 
 
@@ -63,10 +69,12 @@ def collected(martin, settings, tmp_path):
         [payments.DebitInstruction(mandate.pk, 9_811, "echeance:1", "Cotisation 01/2025")],
         idempotency_key="debit:roles",
     )
-    return martin, mandate, record
+    settings.MUTUELLE_DOCUMENTS_DIR = str(tmp_path / "documents")
+    letter = ProducedDocumentFactory(adhesion=martin)
+    return martin, mandate, record, letter
 
 
-def reach(client, screen: str, adhesion, mandate, record) -> bool:
+def reach(client, screen: str, adhesion, mandate, record, letter=None) -> bool:
     mandate_url = reverse("admin:payments_mandate_change", args=[mandate.pk])
     account_url = reverse("billing:account", args=[adhesion.number])
     if screen == "mandates":
@@ -105,14 +113,24 @@ def reach(client, screen: str, adhesion, mandate, record) -> bool:
     if screen == "publish":
         r = client.post(reverse("admin:reporting_preview", args=["2025-Q1"]))
         return r.status_code == 302  # published, or told why not; a reader gets 403
+    if screen == "journal":
+        return client.get(reverse("admin:journal_journalentry_changelist")).status_code == 200
+    if screen == "letter":
+        r = client.get(reverse("admin:documents_produceddocument_pdf", args=[letter.pk]))
+        if r.status_code == 200:
+            close_download(r)
+        return r.status_code == 200
+    if screen == "batch":
+        r = client.post(reverse("admin:jobs_batchrun_start"), {})  # an empty form: no run
+        return r.status_code == 200 and not BatchRun.objects.exists()
     raise AssertionError(screen)
 
 
 @pytest.mark.parametrize("role", list(TABLE))
 def test_each_role_reaches_exactly_the_new_screens(role, as_role, collected) -> None:
-    adhesion, mandate, record = collected
+    adhesion, mandate, record, letter = collected
     client, user = as_role(role)
-    got = {s: reach(client, s, adhesion, mandate, record) for s in SCREENS}
+    got = {s: reach(client, s, adhesion, mandate, record, letter) for s in SCREENS}
     assert got == dict(zip(SCREENS, TABLE[role], strict=True))
     clear_logged = AccessLog.objects.filter(
         username=user.username, subject_type="payments.mandate", what__contains="IBAN en clair"
@@ -123,10 +141,14 @@ def test_each_role_reaches_exactly_the_new_screens(role, as_role, collected) -> 
         assert AccessLog.objects.filter(
             username=user.username, adhesion_number=adhesion.number, what="compte cotisations"
         ).exists()
+    if TABLE[role][SCREENS.index("letter")]:  # the letter's opening is logged
+        assert AccessLog.objects.filter(
+            username=user.username, subject_type="documents.produceddocument", action="download"
+        ).exists()
 
 
 def test_an_account_change_shows_both_accounts_as_the_role_may(as_role, collected) -> None:
-    _, mandate, _ = collected
+    _, mandate, _, _ = collected
     other = "FR1420041010050500013M02606"
     payments.change_account(mandate, iban=other, on=dt.date(2025, 1, 20))
     url = reverse("admin:payments_mandate_change", args=[mandate.pk])

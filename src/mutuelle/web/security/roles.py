@@ -79,6 +79,10 @@ ROLES: dict[str, Role] = {
             "security.view_iban",
             "payments.view_*",
             "payments.add_bankreturnfile",  # import the bank's rejects and returns
+            "journal.view_*",  # the money journal it keeps
+            "documents.view_produceddocument",  # the calls and notices sent
+            "jobs.view_batchrun",
+            "jobs.add_batchrun",  # start the yearly calls, collections, letters
         ],
     ),
     "reclamations": Role(
