@@ -8,6 +8,7 @@ display in the access log."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.urls import reverse
@@ -163,3 +164,10 @@ def test_an_account_change_shows_both_accounts_as_the_role_may(as_role, collecte
     page = client.get(url).content.decode()
     assert other not in page and "FR14 2004 1010 0505 0001 3M02 606" not in page
     assert "FR14 •••• •••• •••• •••• •••2 606" in page and MASKED in page
+
+
+@pytest.mark.parametrize("role", ["direction", "auditeur"])
+def test_the_readers_send_no_formal_notice(role, as_role, collected) -> None:
+    client, _ = as_role(role)
+    r = client.post(reverse("billing:unpaid"), follow=True)
+    assert "pas le droit d'envoyer les mises en demeure" in html.unescape(r.content.decode())
