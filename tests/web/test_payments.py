@@ -293,7 +293,13 @@ def test_admin_screens(client, staff, mandate) -> None:
         response = client.get(url)
         assert response.status_code == 200, url
     page = client.get(f"/gestion/payments/mandate/{mandate.pk}/change/").content.decode()
-    assert SAME_BANK not in page and "FR76 **** **** 0189" in page  # the IBAN is masked
+    # The administrator sees the IBAN in clear (security.view_iban), and the display is logged.
+    assert "FR76 3000 6000 0112 3456 7890 189" in page
+    from mutuelle.web.security.models import AccessLog
+
+    assert AccessLog.objects.filter(
+        username=staff.username, subject_type="payments.mandate", what__contains="IBAN en clair"
+    ).exists()
     download = client.get(f"/gestion/payments/sepafile/{record.pk}/telecharger/")
     assert download.content == _xml(record)
     e2e = record.transactions.get().end_to_end_id

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Header, Router, Status
 
@@ -41,7 +42,7 @@ from mutuelle.web.api.schemas import (
     ReimburseOut,
     dump,
 )
-from mutuelle.web.public import services
+from mutuelle.web.public import links, services
 from mutuelle.web.public.forms import AdhesionRequestForm
 from mutuelle.web.public.models import CssOrientation, PermanencePlace, PlaceStatus
 from mutuelle.web.security import idempotency
@@ -160,9 +161,15 @@ def api_adhesion(
                 "code": "idempotency_key_reused",
             },
         )
+    # The private link, as the site's form gives it (web/public/links.py): the visitor opens
+    # the request and sends the justificatifs with it; only its hash is stored.
+    token = links.create(a, [_link_document(n) for n in checked.documents])
     return Status(
         201,
         {
+            "private_link": request.build_absolute_uri(
+                reverse("public:request_link", args=[token])
+            ),
             "number": a.number,
             "status": a.status,
             "formula": checked.formula,
@@ -179,9 +186,23 @@ def api_adhesion(
                 for n in checked.documents
             ],
             "next_steps": "La Mutuelle Entrenous étudie la demande et recontacte la personne ; "
-            "les justificatifs se déposent en permanence ou par courrier avec la référence.",
+            "les justificatifs se déposent avec le lien privé, en permanence ou par courrier "
+            "avec la référence.",
         },
     )
+
+
+def _link_document(n: Any) -> dict[str, Any]:
+    """A piece to send, as the request's page lists it (same keys as the site's form)."""
+    return {
+        "key": n.key,
+        "kind": n.kind.value,
+        "label": n.label,
+        "who": n.who,
+        "why": n.reason,
+        "source": n.cite.public(),
+        "person_index": n.person_index,
+    }
 
 
 def _form_data(p: AdhesionIn) -> dict[str, Any]:

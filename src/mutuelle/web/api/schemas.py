@@ -321,6 +321,12 @@ class AdhesionOut(Schema):
     monthly_cents: int
     documents_to_provide: list[DocumentOut]
     next_steps: str
+    private_link: str = Field(
+        description="lien privé de la demande, à remettre à la personne : il ouvre sa demande "
+        "(et le dépôt des justificatifs) tant qu'elle est à instruire. Il n'est donné qu'une "
+        "fois : un renvoi avec la même Idempotency-Key en donne un nouveau, qui remplace le "
+        "précédent."
+    )
 
 
 # --- permanences ------------------------------------------------------------------------

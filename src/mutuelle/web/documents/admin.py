@@ -15,10 +15,11 @@ from django.utils.html import format_html
 from mutuelle.web.appendonly import ReadOnlyAdmin
 from mutuelle.web.documents import services
 from mutuelle.web.documents.models import ProducedDocument
+from mutuelle.web.security.audit import AccessAction, AuditedAdminMixin, log_read
 
 
 @admin.register(ProducedDocument)
-class ProducedDocumentAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ProducedDocumentAdmin(AuditedAdminMixin, ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("created_at", "kind", "title", "adhesion", "offer", "short_hash", "open_pdf")
     list_filter = ("kind", "template_version", "batch")
     search_fields = ("title", "adhesion__number", "sha256", "person__last_name")
@@ -66,6 +67,7 @@ class ProducedDocumentAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[ty
         produced = get_object_or_404(ProducedDocument, pk=pk)
         if not self.has_view_permission(request, produced):
             return HttpResponse(status=403)
+        log_read(request, produced, action=AccessAction.DOWNLOAD)  # a member's letter (issue 12)
         return FileResponse(
             (services.documents_dir() / produced.path).open("rb"),
             content_type="application/pdf",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -120,6 +121,9 @@ class BatchRunAdmin(admin.ModelAdmin):
     def start_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("jobs.view_batchrun"):
             return HttpResponseRedirect(reverse("admin:index"))
+        if request.method == "POST" and not request.user.has_perm("jobs.add_batchrun"):
+            # Starting a run is an act (calls, collections): not for the readers (issue 12).
+            raise PermissionDenied
         form = StartForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

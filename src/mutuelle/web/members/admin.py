@@ -49,7 +49,7 @@ from mutuelle.web.members.models import (
     FormulaPeriod,
     Person,
 )
-from mutuelle.web.security.audit import AccessAction, AuditedAdminMixin, log_read
+from mutuelle.web.security.audit import AccessAction, AuditedAdminMixin, log_many, log_read
 from mutuelle.web.security.masking import iban_for
 from mutuelle.web.security.rights import export_person_action
 
@@ -771,6 +771,7 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
                 return HttpResponseRedirect(
                     reverse("admin:members_adhesion_change", args=[adhesion.pk])
                 )
+        log_read(request, adhesion, what=title)  # the act's page shows the file (issue 12)
         context = {
             **self.admin_site.each_context(request),
             "title": f"{title} — {adhesion}",
@@ -883,7 +884,10 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
                 form = counter.CounterForm(request.POST, formulas=formulas, offer=offer)
                 if form.is_valid():
                     known = counter.known_persons(form.members())
-                    if known:
+                    if known:  # persons on record are shown to staff: logged (issue 12)
+                        log_many(request, [p for ps in known.values() for p in ps],
+                                 action=AccessAction.SEARCH,
+                                 what="personne déjà connue, proposée au guichet")  # fmt: skip
                         form = counter.CounterForm(
                             request.POST, formulas=formulas, offer=offer, known=known
                         )

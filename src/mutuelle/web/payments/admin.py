@@ -3,10 +3,12 @@ imported from a form that calls the service."""
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,6 +24,57 @@ from mutuelle.web.payments.models import (
     SepaFile,
     SepaTransaction,
 )
+from mutuelle.web.security.audit import AccessAction, log_many, log_read
+from mutuelle.web.security.masking import can_see_iban, iban_for
+
+# The request being rendered, for the IBAN columns (an admin display method gets no request):
+# set around the rendering of the mandate pages only (issue 12: IBAN in clear to comptabilité
+# and administrateur, masked for everyone else, each clear display in the access log).
+_REQUEST: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "payments_admin_request", default=None
+)
+
+
+def shown_iban(obj: Mandate | MandateAmendment, iban: str, what: str) -> str:
+    """The IBAN as the current user may see it; a clear display is logged once per page."""
+    request = _REQUEST.get()
+    user = getattr(request, "user", None)
+    if request is None or not iban:
+        return iban_for(None, iban)  # no request known: masked
+    if can_see_iban(user):
+        mandate = obj if isinstance(obj, Mandate) else obj.mandate
+        seen: set[tuple[int, str]] = request.__dict__.setdefault("_ibans_logged", set())
+        if (mandate.pk, what) not in seen:
+            seen.add((mandate.pk, what))
+            log_read(request, mandate, what=f"IBAN en clair : {what} du mandat {mandate.rum}")
+    return iban_for(user, iban)
+
+
+class IbanRenderingAdmin(admin.ModelAdmin):
+    """Renders its pages with the request known to the IBAN columns (the response is rendered
+    here, before the request is forgotten)."""
+
+    def _rendered(self, view: Any, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        token = _REQUEST.set(request)
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            return response
+        finally:
+            _REQUEST.reset(token)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        return self._rendered(super().changelist_view, request, extra_context)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: Any = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> Any:
+        return self._rendered(super().changeform_view, request, object_id, form_url, extra_context)
 
 
 def euros(cents: int | None) -> str:
@@ -44,7 +97,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AmendmentInline(admin.TabularInline):
     model = MandateAmendment
     extra = 0
-    fields = ["on", "new_bank", "previous_masked", "reported_in"]
+    fields = ["on", "new_bank", "previous_account", "new_account", "reported_in"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = "changements de compte (même RUM)"
@@ -53,23 +106,31 @@ class AmendmentInline(admin.TabularInline):
         return False
 
     @admin.display(description="compte précédent")
-    def previous_masked(self, obj: MandateAmendment) -> str:
-        return f"{obj.previous_iban[:4]} **** {obj.previous_iban[-4:]}"
+    def previous_account(self, obj: MandateAmendment) -> str:
+        return shown_iban(obj, obj.previous_iban, f"compte précédent ({obj.on:%d/%m/%Y})")
+
+    @admin.display(description="nouveau compte")
+    def new_account(self, obj: MandateAmendment) -> str:
+        return shown_iban(obj, obj.new_iban, f"nouveau compte ({obj.on:%d/%m/%Y})")
 
 
 @admin.register(Mandate)
-class MandateAdmin(ReadOnlyAdmin):
-    list_display = ["rum", "adhesion", "debtor_name", "iban_masked", "status", "last_collected_on"]
+class MandateAdmin(IbanRenderingAdmin, ReadOnlyAdmin):
+    list_display = ["rum", "adhesion", "debtor_name", "account", "status", "last_collected_on"]
     list_filter = ["status"]
     search_fields = ["rum", "adhesion__number", "debtor_name"]
     list_select_related = ["adhesion__member"]
     fields = [
-        "rum", "adhesion", "signed_on", "debtor_name", "iban_masked", "bic", "creditor_ics",
+        "rum", "adhesion", "signed_on", "debtor_name", "account", "bic", "creditor_ics",
         "status", "status_on", "status_reason", "first_collected_on", "last_collected_on",
         "created_at", "created_by",
     ]  # fmt: skip
     readonly_fields = fields
     inlines = [AmendmentInline]
+
+    @admin.display(description="IBAN")
+    def account(self, obj: Mandate) -> str:
+        return shown_iban(obj, obj.iban_stored, "compte")
 
 
 class TransactionInline(admin.TabularInline):
@@ -120,8 +181,18 @@ class SepaFileAdmin(ReadOnlyAdmin):
         return extra + super().get_urls()
 
     def download_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        # The XML holds every debtor's IBAN in clear: comptabilité and administrateur only
+        # (security.view_iban), and one access-log row per mandate handed out (issue 12).
+        if not (request.user.has_perm("payments.view_sepafile") and can_see_iban(request.user)):
+            raise PermissionDenied
         record = get_object_or_404(SepaFile, pk=pk)
         data = services.file_bytes(record)  # refuses a file changed since production
+        handed_out: list[Any] = [
+            *Mandate.objects.filter(transactions__file=record).distinct(),
+            *record.transactions.filter(mandate__isnull=True),  # transfers (refunds)
+        ]
+        log_many(request, handed_out, action=AccessAction.EXPORT,
+                 what=f"fichier SEPA {record.message_id} (IBAN en clair)")  # fmt: skip
         response = HttpResponse(data, content_type="application/xml")
         response["Content-Disposition"] = f'attachment; filename="{record.message_id}.xml"'
         return response
@@ -180,8 +251,9 @@ class BankReturnFileAdmin(ReadOnlyAdmin):
         return extra + super().get_urls()
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm("payments.view_bankreturnfile"):
-            return HttpResponseRedirect(reverse("admin:index"))
+        # Importing moves money (rejects, suspensions): comptabilité's act, not a reader's.
+        if not request.user.has_perm("payments.add_bankreturnfile"):
+            raise PermissionDenied
         form = ReturnUploadForm(request.POST or None, request.FILES or None)
         problems: tuple[str, ...] = ()
         if request.method == "POST" and form.is_valid():

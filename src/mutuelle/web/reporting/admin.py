@@ -367,6 +367,9 @@ class PublicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def preview_view(self, request: HttpRequest, period: str) -> HttpResponse:
         self._check(request)
         if request.method == "POST":
+            # Publishing is an act: not for the readers (direction, auditeur) — issue 12, I-212.
+            if not request.user.has_perm("reporting.add_publication"):
+                raise PermissionDenied
             try:
                 services.publish(period, request.user)
             except services.NotAvailable as exc:

@@ -72,7 +72,18 @@ ROLES: dict[str, Role] = {
         "Cotisations et paiements : dossiers, coordonnées bancaires en clair.",
         # Read and the IBAN in clear; the billing and payments apps add their own acts
         # (roles.extend("comptabilite", …)). No act on the file itself (accueil's).
-        [*_perms("members", ("view",), (*FILE, "event")), "security.view_iban"],
+        # The payments admin (mandates and their account changes, SEPA files, bank returns
+        # and their import) is comptabilité's screen: read, IBAN in clear (issue 12).
+        [
+            *_perms("members", ("view",), (*FILE, "event")),
+            "security.view_iban",
+            "payments.view_*",
+            "payments.add_bankreturnfile",  # import the bank's rejects and returns
+            "journal.view_*",  # the money journal it keeps
+            "documents.view_produceddocument",  # the calls and notices sent
+            "jobs.view_batchrun",
+            "jobs.add_batchrun",  # start the yearly calls, collections, letters
+        ],
     ),
     "reclamations": Role(
         "Réclamations",
