@@ -122,7 +122,10 @@ class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "received_on":
             kwargs["widget"] = DATE
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:  # a row of a table: its column header is no <label> (WCAG 1.3.1)
+            field.widget.attrs["aria-label"] = f"{db_field.verbose_name} (nouvelle pièce)"
+        return field
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         """« Concerne »: the adhesion's own persons (member and dependants), never the whole
