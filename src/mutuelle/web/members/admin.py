@@ -84,6 +84,9 @@ class AffiliationInline(ReadOnlyInline):
     verbose_name_plural = "Foyer : ayants droit (dates calculées)"
 
     @admin.display(description="né-e le")
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("person")  # one query, not one a row
+
     def age_display(self, obj: Affiliation) -> str:
         return f"{obj.person.birth_date:%d/%m/%Y}"
 
@@ -133,7 +136,14 @@ class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
         if db_field.name == "person":
             kwargs["queryset"] = services.persons_of(getattr(request, "_adhesion", None))
             kwargs["empty_label"] = "le foyer (pièce commune)"
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # The choices read once, not once per row of the table (an N+1 with the pieces).
+            field.widget.choices = list(field.choices)
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("person")
 
 
 class EventInline(ReadOnlyInline):
