@@ -133,7 +133,7 @@ def test_a_request_with_a_missing_piece_asked_uploaded_and_validated(
         "Il manque l'attestation de Lou ; merci !"
     )
     assert_staff_page_accessible(desk, "demander les pièces")
-    desk.get_by_role("button", name="Enregistrer").click()
+    desk.get_by_role("button", name="Envoyer la demande de pièces").click()
     desk.wait_for_selector("text=Pièces demandées au demandeur")
 
     # The visitor, on another device, opens her private link and sends the last piece.
@@ -160,7 +160,7 @@ def test_a_request_with_a_missing_piece_asked_uploaded_and_validated(
     desk.get_by_label("Consentements recueillis", exact=False).check()
     desk.get_by_label("Mandat de prélèvement SEPA signé le").fill(TODAY)
     assert_staff_page_accessible(desk, "valider la demande")
-    desk.get_by_role("button", name="Enregistrer").click()
+    desk.get_by_role("button", name="Valider la demande").click()
     desk.wait_for_selector("text=validée : adhésion")
     a = Adhesion.objects.get(member__last_name="Durand")
     assert a.status == "active" and a.number in text_of(desk, "#content")

@@ -936,6 +936,10 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
         view = services.documents_view(a, timezone.localdate())
         return {"pieces": view.pieces, "missing": view.missing, "is_request": True}
 
+    def _request_act(self, a: Adhesion, submit: str) -> dict[str, Any]:
+        # The button says the act (a busy agent reads « Valider la demande », not « Enregistrer »).
+        return {**self._request_extra(a), "submit": submit}
+
     def validate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         a = get_object_or_404(Adhesion.objects.select_related("member"), pk=pk)
 
@@ -959,7 +963,7 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             ValidationForm,
             "Valider la demande",
             run,
-            extra=self._request_extra(a),
+            extra=self._request_act(a, "Valider la demande"),
             direct_debit=a.payment_mode == "direct_debit",
         )
 
@@ -975,7 +979,7 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             PiecesForm,
             "Demander les pièces manquantes",
             run,
-            extra=self._request_extra(a),
+            extra=self._request_act(a, "Envoyer la demande de pièces"),
         )
 
     def refuse_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -985,7 +989,12 @@ class AdhesionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
             return services.refuse_request(a, reason=d["reason"], actor=user)
 
         return self._act(
-            request, pk, RefusalForm, "Refuser la demande", run, extra=self._request_extra(a)
+            request,
+            pk,
+            RefusalForm,
+            "Refuser la demande",
+            run,
+            extra=self._request_act(a, "Refuser la demande"),
         )
 
 

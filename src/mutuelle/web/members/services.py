@@ -1205,7 +1205,7 @@ def work_queues(today: dt.date) -> list[Queue]:
         Adhesion.objects.filter(status=AdhesionStatus.PENDING)
         .annotate(asked=Exists(asked))
         .select_related("member")
-        .order_by("created_at", "id")
+        .order_by("file_sent_on", "created_at", "id")  # the date the queue shows, oldest first
     )
     queues: list[Queue] = []
     to_check = pending.filter(asked=False)
