@@ -117,7 +117,7 @@ def test_a_request_with_a_missing_piece_asked_uploaded_and_validated(
     # The home page's queues: the request is waiting, one piece missing.
     queue = desk.locator("#queue-to_validate")
     queue.wait_for()
-    assert number in queue.inner_text()
+    assert number in queue.inner_text() and "1 pièce manquante" in queue.inner_text()
     assert_staff_page_accessible(desk, "accueil du back-office avec ses files")
     queue.get_by_role("link", name=number).click()
     desk.wait_for_selector("text=Valider la demande")
