@@ -105,11 +105,32 @@ def pages() -> list[tuple[str, str]]:
                 reverse("admin:members_adhesion_change", args=[big.pk]),
             ),
         )
-    pending = Adhesion.objects.filter(status="pending").first()
+    # The online requests of the demonstration (30 per thousand households): the one with the
+    # most persons, its validation form, the refused one.
+    pending = (
+        Adhesion.objects.filter(status="pending")
+        .annotate(n=Count("affiliations"))
+        .order_by("-n", "id")
+        .first()
+    )
     if pending is not None:
-        out.append(
-            ("demande en ligne", reverse("admin:members_adhesion_change", args=[pending.pk]))
-        )
+        out += [
+            (
+                f"demande en ligne ({pending.n} ayants droit)",  # type: ignore[attr-defined]
+                reverse("admin:members_adhesion_change", args=[pending.pk]),
+            ),
+            (
+                "valider la demande (formulaire)",
+                reverse("admin:members_adhesion_validate", args=[pending.pk]),
+            ),
+            (
+                "demander les pièces (formulaire)",
+                reverse("admin:members_adhesion_pieces", args=[pending.pk]),
+            ),
+        ]
+    refused = Adhesion.objects.filter(status="refused").first()
+    if refused is not None:
+        out.append(("demande refusée", reverse("admin:members_adhesion_change", args=[refused.pk])))
     return out
 
 

@@ -18,11 +18,11 @@ from mutuelle.web.members.models import Adhesion, Person
 SNAPSHOT = {
     "list": 12,
     "search": 15,  # the persons, then their adhesions by each index
-    "adhesion": 27,
-    "request": 21,
+    "adhesion": 24,  # the persons of the affiliations and justificatifs joined, not one a row
+    "request": 24,  # a demo request with its pieces (issue 8, second pass)
     "person": 9,
     "history": 9,
-    "home": 17,
+    "home": 22,  # the requests queues say which can be validated now (their pieces, prefetched)
 }
 
 

@@ -28,9 +28,18 @@ from mutuelle.offers.model import Offer
 from mutuelle.pricing import Member, QuoteRefused
 from mutuelle.pricing.household import AgentFacts
 from mutuelle.pricing.schedule import FormulaSpan, Insured, monthly_price, quote_on
+from mutuelle.vocabulary import PaymentFrequency, PaymentMode
 from mutuelle.web.journal import services as journal
 from mutuelle.web.members import services
-from mutuelle.web.members.enums import Channel, DocumentKind, EndReason, EventKind, Proof, Role
+from mutuelle.web.members.enums import (
+    AdhesionStatus,
+    Channel,
+    DocumentKind,
+    EndReason,
+    EventKind,
+    Proof,
+    Role,
+)
 from mutuelle.web.members.models import (
     Adhesion,
     Affiliation,
@@ -527,6 +536,72 @@ def _martin(offer: Offer) -> _Household:
     return hh
 
 
+# Online requests waiting for staff, per thousand households: « a few dozen » (issue 8's
+# second pass) so that the work queues and their pages have something to show. A demo choice,
+# not a figure of the texts.
+PENDING_PER_THOUSAND = 30
+DEMO_IBAN = "FR7630006000011234567890189"  # a made-up account with a valid key (ISO 13616)
+
+
+def _pending(
+    rng: random.Random, offer: Offer, hh: _Household, today: dt.date, k: int, fate: str
+) -> None:
+    """Turn a built household into an online request sent in the last three weeks: ``fate``
+    is « complete » (every piece received), « missing » (one or two pieces not received),
+    « asked » (missing, and staff asked for them) or « refused »."""
+    a = hh.adhesion
+    sent = today - dt.timedelta(days=rng.randint(0, 20))
+    wished = (sent.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    eff = core.effective_date(offer, a.range, file_sent_on=sent, wished=wished)
+    a.number = f"DEM{sent.year % 100:02d}-{k:06d}"  # until staff validate it
+    a.status = AdhesionStatus.PENDING if fate != "refused" else AdhesionStatus.REFUSED
+    a.channel, a.signed_on, a.file_sent_on = Channel.DISTANCE, sent, sent
+    a.wished_start, a.start = wished, eff.date
+    a.payroll_deduction = False
+    a.payment_mode, a.payment_frequency = PaymentMode.DIRECT_DEBIT, PaymentFrequency.MONTHLY
+    a.iban, a.account_holder = DEMO_IBAN, f"{hh.member.first_name} {hh.member.last_name}"
+    for p, aff in hh.dependants:
+        aff.start = max(a.start, p.birth_date)
+        aff.requested_on = sent
+    hh.periods = [FormulaPeriod(formula=hh.formula, start=a.start)]
+    hh.events = [
+        (
+            EventKind.REQUEST,
+            f"Demande d'adhésion reçue en ligne : formule {hh.formula}, effet prévu le "
+            f"{a.start:%d/%m/%Y} si le dossier est complet ; à instruire (justificatifs).",
+            {"rules": services.steps_data(eff.steps)},
+        )
+    ]
+    persons = [core.Insured(0, "adherent", hh.member.birth_date, hh.member.first_name)]
+    persons += [
+        core.Insured(i, aff.role, p.birth_date, p.first_name, aff.proof or None, aff.disabled)
+        for i, (p, aff) in enumerate(hh.dependants, start=1)
+    ]
+    pieces = core.required_documents(offer, a.range, persons, payment_mode=a.payment_mode, on=sent)
+    keep = list(pieces)
+    if fate in ("missing", "asked", "refused"):
+        for _ in range(min(len(keep) - 1, rng.choice([1, 1, 2]))):
+            keep.pop(rng.randrange(len(keep)))
+    who = [hh.member, *(p for p, _ in hh.dependants)]
+    hh.documents = [
+        Document(
+            kind=piece.kind,
+            received_on=sent,
+            person=None if piece.person_index is None else who[piece.person_index],
+        )
+        for piece in keep
+    ]
+    if fate == "asked":
+        hh.events.append(
+            (EventKind.PIECES_ASKED, "Pièces manquantes demandées au demandeur.", {"note": ""})
+        )
+    if fate == "refused":
+        reason = "Justificatif de domicile hors de Grenoble (démonstration)."
+        hh.events.append(
+            (EventKind.REQUEST_REFUSED, f"Demande refusée : {reason}", {"reason": reason})
+        )
+
+
 def build_population(
     offer: Offer,
     households: int,
@@ -534,7 +609,8 @@ def build_population(
     today: dt.date,
     progress: Callable[[str], None] = lambda s: None,
 ) -> list[_Household]:
-    """The households, computed by the core, not yet written (same seed → same population)."""
+    """The households, computed by the core, not yet written (same seed → same population),
+    then the online requests waiting for staff (``PENDING_PER_THOUSAND``), one of them refused."""
     rng = random.Random(seed)
     built: list[_Household] = [_martin(offer)]
     for i in range(households - 1):
@@ -544,6 +620,12 @@ def build_population(
         if (i + 2) % 500 == 0:
             progress(f"  {i + 2}/{households} foyers calculés…")
     _contributions(offer, built[0], today)
+    n_pending = max(4, households * PENDING_PER_THOUSAND // 1000)
+    fates = ["refused"] + [("complete", "missing", "asked")[k % 3] for k in range(n_pending - 1)]
+    for k, fate in enumerate(fates, start=1):
+        hh = _build(rng, offer, households, today, 0)
+        _pending(rng, offer, hh, today, k, fate)
+        built.append(hh)
     for hh in built:
         _monthly(offer, hh, today)
     return built
@@ -667,7 +749,8 @@ def _write(built: list[_Household], batch: int = 1000) -> dict[str, int]:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         posted = journal.post_many((e for hh in built for e in hh.entries), batch="demo-data")
     return {
-        "households": len(built),
+        "households": sum(1 for hh in built if not hh.adhesion.number.startswith("DEM")),
+        "online_requests": sum(1 for hh in built if hh.adhesion.number.startswith("DEM")),
         "persons": len(persons),
         "dependants": len(affs),
         "formula_periods": len(periods),

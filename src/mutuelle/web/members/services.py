@@ -1205,8 +1205,17 @@ def work_queues(today: dt.date) -> list[Queue]:
         Adhesion.objects.filter(status=AdhesionStatus.PENDING)
         .annotate(asked=Exists(asked))
         .select_related("member")
-        .order_by("created_at", "id")
+        .prefetch_related("affiliations__person", "documents")  # each row's pieces, at once
+        .order_by("file_sent_on", "created_at", "id")  # the date the queue shows, oldest first
     )
+
+    def pieces(a: Adhesion, said: str) -> str:
+        # What the agent needs to pick a request: can it be validated now? (Règlement I-3-2)
+        n = len(documents_view(a, today).missing)
+        if not n:
+            return f"{said} — dossier complet, à valider"
+        return f"{said} — {n} pièce{'s' if n > 1 else ''} manquante{'s' if n > 1 else ''}"
+
     queues: list[Queue] = []
     to_check = pending.filter(asked=False)
     queues.append(
@@ -1215,7 +1224,13 @@ def work_queues(today: dt.date) -> list[Queue]:
             "Demandes d'adhésion à instruire",
             to_check.count(),
             tuple(
-                QueueRow(a.pk, a.number, _who(a), a.file_sent_on, "demande envoyée en ligne")
+                QueueRow(
+                    a.pk,
+                    a.number,
+                    _who(a),
+                    a.file_sent_on,
+                    pieces(a, "demande envoyée en ligne"),
+                )
                 for a in to_check[:QUEUE_ROWS]
             ),
             "Règlement particuliers I-3, I-4",
@@ -1228,7 +1243,13 @@ def work_queues(today: dt.date) -> list[Queue]:
             "Justificatifs manquants (pièces demandées, en attente)",
             waiting.count(),
             tuple(
-                QueueRow(a.pk, a.number, _who(a), a.file_sent_on, "pièces demandées au demandeur")
+                QueueRow(
+                    a.pk,
+                    a.number,
+                    _who(a),
+                    a.file_sent_on,
+                    pieces(a, "pièces demandées au demandeur"),
+                )
                 for a in waiting[:QUEUE_ROWS]
             ),
             "Règlement particuliers I-3-2",

@@ -132,6 +132,22 @@ def plan(today: dt.date) -> PurgePlan:
         elif r.after == "created":
             qs = qs.filter(status=AdhesionStatus.PENDING, created_at__date__lt=limit)
             pairs = [(i, n, c.date()) for i, n, c in qs.values_list("id", "number", "created_at")]
+        elif r.after == "refused":
+            # The day of the refusal, from the event history (services.refuse_request logs
+            # it); a refused request without that event is kept, never guessed (I-153).
+            from django.db.models import OuterRef, Subquery
+
+            from mutuelle.web.members.enums import EventKind
+            from mutuelle.web.members.models import Event
+
+            refused_at = (
+                Event.objects.filter(adhesion=OuterRef("pk"), kind=EventKind.REQUEST_REFUSED)
+                .order_by("-at")
+                .values("at")[:1]
+            )
+            qs = qs.filter(status=AdhesionStatus.REFUSED).annotate(refused_at=Subquery(refused_at))
+            qs = qs.filter(refused_at__date__lt=limit)
+            pairs = [(i, n, c.date()) for i, n, c in qs.values_list("id", "number", "refused_at")]
         else:
             raise ValueError(f"retention.yaml : « after: {r.after} » inconnu ({r.key})")
         for pk, number, ref in pairs:
