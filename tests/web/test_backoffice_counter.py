@@ -50,6 +50,7 @@ def test_a_family_enrolled_at_the_counter_in_one_form(desk) -> None:
     assert Mandate.objects.get(adhesion=a).signed_on == TODAY
     assert a.documents.count() >= 5  # every piece presented, recorded as received
     assert "validée : adhésion" in r.text
+    assert a.prior_cover == "none"  # Convention art. 5, indicator 1: asked at the counter too
 
 
 def test_pieces_not_all_presented_leave_a_request_with_its_list(desk) -> None:

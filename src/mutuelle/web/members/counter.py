@@ -31,7 +31,7 @@ from mutuelle.web.members.enums import (
     Role,
 )
 from mutuelle.web.members.models import Adhesion, Affiliation, Document, FormulaPeriod, Person
-from mutuelle.web.public.adhesion_requests import Checked
+from mutuelle.web.public.adhesion_requests import Checked, request_fields
 from mutuelle.web.public.request_forms import AdhesionRequestForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -154,28 +154,10 @@ def enrol(
                 )
         adhesion = Adhesion.objects.create(
             number=services.next_number("DEM", today.year),  # until it is validated
-            offer=offer.id,
-            range=checked.rid,
             member=persons[0],
             channel=Channel.AGENCY,
             signed_on=d["bulletin_signed_on"],
-            file_sent_on=today,
-            wished_start=d["start"],
-            previous_cover_ends=d.get("current_cover_end")
-            if d.get("current_cover") == "yes"
-            else None,
-            start=checked.effective.date,
-            payment_mode=d["payment_mode"],
-            payment_frequency=d["payment_frequency"],
-            payroll_deduction=d["payment_mode"] == PaymentMode.PAYROLL,
-            iban=d["iban"],
-            account_holder=d["account_holder"].strip(),
-            agent_service_entry=d.get("agent_entry") if checked.rid == "agents" else None,
-            agent_last_reference_cover_end=d.get("agent_last_cover_end")
-            if checked.rid == "agents"
-            else None,
-            status=AdhesionStatus.PENDING,
-            consent_at=timezone.now(),
+            **request_fields(offer, d, checked, today),
         )
         FormulaPeriod.objects.create(
             adhesion=adhesion, formula=checked.formula, start=adhesion.start

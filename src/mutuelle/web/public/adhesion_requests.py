@@ -225,6 +225,37 @@ class _NumberTaken(Exception):
     pass
 
 
+def request_fields(
+    offer: Offer, d: dict[str, Any], checked: Checked, today: dt.date
+) -> dict[str, Any]:
+    """The adhesion's fields a request fills from its form, online or at the counter (one
+    mapping: the back office's counter enrolment writes the same request)."""
+    return {
+        "offer": offer.id,
+        "range": checked.rid,
+        "file_sent_on": today,
+        "wished_start": d["start"],
+        "previous_cover_ends": d.get("current_cover_end")
+        if d.get("current_cover") == "yes"
+        else None,
+        # Convention art. 5, indicator 1 (l. 1992): the answer to « avez-vous aujourd'hui une
+        # autre complémentaire santé ? » (docs/interpretations.md I-149).
+        "prior_cover": PriorCover.HAD if d.get("current_cover") == "yes" else PriorCover.NONE,
+        "start": checked.effective.date,
+        "payment_mode": d["payment_mode"],
+        "payment_frequency": d["payment_frequency"],
+        "payroll_deduction": d["payment_mode"] == PaymentMode.PAYROLL,
+        "iban": d["iban"],
+        "account_holder": d["account_holder"].strip(),
+        "agent_service_entry": d.get("agent_entry") if checked.rid == "agents" else None,
+        "agent_last_reference_cover_end": d.get("agent_last_cover_end")
+        if checked.rid == "agents"
+        else None,
+        "status": AdhesionStatus.PENDING,
+        "consent_at": timezone.now(),
+    }
+
+
 def _write_request(
     offer: Offer,
     d: dict[str, Any],
@@ -247,31 +278,10 @@ def _write_request(
         with transaction.atomic():
             adhesion = Adhesion.objects.create(
                 number=next_number("DEM", today.year),  # until staff validate it
-                offer=offer.id,
-                range=checked.rid,
                 member=member,
                 channel=Channel.DISTANCE,
                 signed_on=today,
-                file_sent_on=today,
-                wished_start=d["start"],
-                previous_cover_ends=d.get("current_cover_end")
-                if d.get("current_cover") == "yes"
-                else None,
-                # Convention art. 5, indicator 1 (l. 1992): the answer to « avez-vous aujourd'hui
-                # une autre complémentaire santé ? » (docs/interpretations.md I-149).
-                prior_cover=PriorCover.HAD if d.get("current_cover") == "yes" else PriorCover.NONE,
-                start=checked.effective.date,
-                payment_mode=d["payment_mode"],
-                payment_frequency=d["payment_frequency"],
-                payroll_deduction=d["payment_mode"] == PaymentMode.PAYROLL,
-                iban=d["iban"],
-                account_holder=d["account_holder"].strip(),
-                agent_service_entry=d.get("agent_entry") if checked.rid == "agents" else None,
-                agent_last_reference_cover_end=d.get("agent_last_cover_end")
-                if checked.rid == "agents"
-                else None,
-                status=AdhesionStatus.PENDING,
-                consent_at=timezone.now(),
+                **request_fields(offer, d, checked, today),
             )
     except IntegrityError:
         raise _NumberTaken from None
