@@ -9,10 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
-from mutuelle.billing import AdhesionFacts, YearlyCall, yearly_call
-from mutuelle.billing.call import CALL_KINDS
+from mutuelle.billing import AdhesionFacts, Already, YearlyCall, key_prefix, yearly_call
+from mutuelle.billing.call import CALL_KINDS, Called, reprise_until
+from mutuelle.billing.rates import ZERO, Split
 from mutuelle.journal import AccountKind, Entry, EntryKind
 from mutuelle.refusal import Refusal
 from mutuelle.web.journal import services as journal
@@ -77,6 +78,55 @@ def call_entries(numbers: Sequence[str], year: int) -> dict[str, list[Entry]]:
     return _fast_entries(rows.values("pk"))
 
 
+def call_summaries(numbers: Sequence[str], year: int) -> dict[str, Already]:
+    """What the journal already says for the call of ``year``, per adhesion, summed by the
+    database: one row per call entry (its four parts) instead of every posting as an object,
+    and the reprises (few ``opening`` entries) read whole. Equal to
+    ``billing.already(call_entries(...)[n], n, year)`` (tests/web/test_billing_speed.py)."""
+    jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    mc = AccountKind.member_contributions.value
+    mine = JournalPosting.objects.filter(adhesion__in=numbers, account=mc)
+    overlap = Q(entry__period_end__gte=jan1, entry__period_start__lte=dec31)
+    calls = mine.filter(
+        overlap, entry__kind__in=[k.value for k in CALL_KINDS], entry__key__startswith="bill:"
+    ).values("entry_id")
+
+    def part(kind: AccountKind) -> Sum:
+        return Sum("cents", filter=Q(account=kind.value), default=0)
+
+    rows = (
+        JournalPosting.objects.filter(entry_id__in=calls)
+        .values("entry_id", "entry__key", "entry__period_start", "entry__period_end")
+        .annotate(
+            # billing's call entries post on their own adhesion's account only (call._entries)
+            ttc=part(AccountKind.member_contributions),
+            net=part(AccountKind.contributions),
+            tsa=part(AccountKind.tax_tsa),
+            lfss=part(AccountKind.tax_lfss_2026),
+        )
+        .values_list(
+            "entry__key", "entry__period_start", "entry__period_end", "ttc", "net", "tsa", "lfss"
+        )
+        .order_by()
+    )
+    called: dict[str, dict[tuple[dt.date, dt.date], Called]] = defaultdict(dict)
+    for key, start, end, ttc, net, tsa, lfss in rows.iterator(chunk_size=5000):
+        number = key.split(":", 2)[1]
+        if not key.startswith(key_prefix(number, year)):
+            continue
+        slots = called[number]
+        before = slots.get((start, end), Called(ZERO, 0))
+        b = before.amount
+        slots[(start, end)] = Called(
+            Split(b.ttc + ttc, b.net - net, b.tsa - tsa, b.lfss - lfss), before.entries + 1
+        )
+    openings = mine.filter(overlap, entry__kind=EntryKind.opening.value).values("entry_id")
+    reprises = _fast_entries(openings)
+    return {
+        n: Already(called.get(n, {}), reprise_until(reprises.get(n, []), n)) for n in numbers
+    }
+
+
 _E = ("entry_id", "entry__key", "entry__kind", "entry__date", "entry__period_start",
       "entry__period_end", "entry__source", "entry__memo", "entry__reverses")  # fmt: skip
 _P = ("line", "account", "adhesion", "party", "cents", "range", "formula", "care_category")
@@ -131,7 +181,7 @@ def call_many(
     """Call ``year`` for each adhesion and post the entries (one ``post_many``). Returns the
     calls and the adhesions the texts cannot price, with why."""
     adhesions = list(adhesions)
-    existing = call_entries([a.number for a in adhesions], year)
+    existing = call_summaries([a.number for a in adhesions], year)
     offers = _OFFERS
     calls: list[YearlyCall] = []
     errors: list[tuple[str, str]] = []
@@ -140,7 +190,7 @@ def call_many(
         if offer is None:
             offer = offers[a.offer] = members.offer_for(a)
         try:
-            calls.append(yearly_call(offer, facts_of(a), year, existing.get(a.number, []), on=on))
+            calls.append(yearly_call(offer, facts_of(a), year, existing[a.number], on=on))
         except Refusal as exc:  # the texts cannot price it: the item is reported
             message = exc.message
             errors.append((a.number, f"cotisations impossibles à chiffrer : {message}"))
