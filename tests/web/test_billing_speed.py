@@ -46,3 +46,16 @@ def test_summaries_summed_by_the_database_equal_the_fold_of_the_entries(martin) 
     assert len(called) == 12 and max(c.entries for c in called.values()) == 2
     # and the call made from them posts nothing more
     assert _bill(2027, D(2027, 3, 1))["entries_posted"] == 0
+
+
+@pytest.mark.django_db
+def test_facts_read_as_rows_equal_the_facts_of_the_model(martin, offer) -> None:
+    from tests.factories import AdhesionFactory
+
+    AdhesionFactory(range="agents", payroll_deduction=True)
+    AdhesionFactory(payment_mode="cheque")
+    pks = list(Adhesion.objects.order_by("pk").values_list("pk", flat=True))
+    rows = services.facts_many(pks)
+    models = services.with_facts(Adhesion.objects.filter(pk__in=pks).order_by("pk"))
+    assert [f for _, f in rows] == [services.facts_of(a) for a in models]
+    assert [o for o, _ in rows] == [a.offer or "" for a in models]

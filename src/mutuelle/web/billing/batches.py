@@ -43,6 +43,22 @@ def _day(params: Mapping[str, Any], name: str) -> dt.date:
         raise ParameterError(f"{name} : date illisible {params[name]!r} (AAAA-MM-JJ)") from None
 
 
+ANALYZE_EVERY = 5_000  # adhesions called (about 60 000 entries) between two ANALYZE
+
+
+def _refresh_statistics(done: int, size: int) -> None:
+    """On PostgreSQL, refresh the planner's statistics of the journal every few thousand
+    adhesions called: a call multiplies the journal's size within one run, and with the
+    statistics of its start the planner reads a chunk's entries by nested loops over the whole
+    year (seconds per chunk instead of milliseconds; bench/billing.py)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or done % ANALYZE_EVERY >= size:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE journal_journalentry, journal_journalposting")
+
+
 @register
 class YearlyCallKind(BatchKind):
     name = "yearly-call"
@@ -97,14 +113,11 @@ class YearlyCallKind(BatchKind):
         import time
 
         from mutuelle.web.billing import services
-        from mutuelle.web.members.models import Adhesion
 
         year, on = int(params["year"]), dt.date.fromisoformat(params["on"])
-        adhesions = services.with_facts(
-            Adhesion.objects.filter(pk__in=[i["pk"] for i in items]).order_by("pk")
-        )
-        outcome, errors = services.call_many(
-            adhesions, year, on, actor=run.started_by, batch=f"run-{run.pk}"
+        _refresh_statistics(run.done, self.chunk_size_for(params))
+        outcome, errors = services.call_chunk(
+            [i["pk"] for i in items], year, on, actor=run.started_by, batch=f"run-{run.pk}"
         )
         counts: dict[str, int] = {
             "adhesions_called": sum(1 for c in outcome.calls if c.instalments),
