@@ -152,3 +152,36 @@ def test_paying_before_the_termination_date_cancels_it(called) -> None:
     q = unpaid.apply(D(2027, 2, 21))
     assert q.done["terminations"] == 0 and q.done["reinstatements"] == 1
     assert Adhesion.objects.get(pk=called.pk).end is None
+
+
+@pytest.mark.django_db
+def test_staff_start_the_day_and_the_collection_as_batch_runs(called, client, staff) -> None:
+    from tests.web.conftest import login
+
+    from mutuelle.web.jobs.models import BatchRun
+
+    run, _ = jobs.start_run("unpaid-day", {"on": "2027-01-12"}, defer=False)
+    done = framework.run(run.pk)
+    assert done.result["notices"] == 1 and FormalNotice.objects.count() == 1
+    again, _ = jobs.start_run("unpaid-day", {"on": "2027-01-12"}, idempotency_key="x", defer=False)
+    assert framework.run(again.pk).result.get("notices", 0) == 0
+    with pytest.raises(framework.ParameterError, match="date"):
+        jobs.start_run("unpaid-day", {"on": "12/01/2027"}, defer=False)
+    # the collection of a day: nothing is due by debit for a transfer payer, said as such
+    run, _ = jobs.start_run("sepa-collect", {"on": "2027-01-05"}, defer=False)
+    done = framework.run(run.pk)
+    assert done.result.get("debits", 0) == 0 and done.done == 1
+    assert BatchRun.objects.filter(kind="sepa-collect").count() == 1
+    # from the back office: started by a staff member, watched until done
+    login(client, staff)
+    page = client.get("/gestion/jobs/batchrun/lancer/").content.decode()
+    assert "unpaid-day" in page and "sepa-collect" in page
+    posted = client.post(
+        "/gestion/jobs/batchrun/lancer/",
+        {"kind": "unpaid-day", "parameters": "on=2027-02-11", "key": ""},
+    )
+    run = BatchRun.objects.get(kind="unpaid-day", started_by=staff)
+    assert posted.status_code == 302 and run.status == "queued"
+    jobs.run_pending_once()
+    detail = client.get(f"/gestion/jobs/batchrun/{run.pk}/change/").content.decode()
+    assert "Terminé" in detail and Suspension.objects.filter(adhesion=called).exists()

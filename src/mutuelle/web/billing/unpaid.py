@@ -108,46 +108,54 @@ def _addressee(a: Adhesion) -> letters.Addressee:
     return letters.Addressee(a.number, f"{m.first_name} {m.last_name.upper()}", lines)
 
 
+DONE = ("notices", "suspensions", "terminations", "reinstatements", "closed")
+
+
 def apply(on: dt.date, *, actor: Any = None) -> Queue:
     """Do what is due on ``on``, once (a rerun the same day does nothing new)."""
-    q = Queue(
-        on,
-        done={"notices": 0, "suspensions": 0, "reinstatements": 0, "closed": 0, "terminations": 0},
-    )
+    q = Queue(on, done=dict.fromkeys(DONE, 0))
     for a, case in _cases(on):
-        with transaction.atomic():
-            if case is None:
-                closed = a.formal_notices.filter(resolved_on__isnull=True).update(resolved_on=on)
-                q.done["closed"] += closed
-                continue
+        act(a, case, on, actor, q.done)
+        if case is not None:
             q.cases.append((a, case))
-            if case.action == "notice":
-                _notice(a, case, on, actor)
-                q.done["notices"] += 1
-            elif case.action == "suspend":
-                _suspend(a, case, actor)
-                q.done["suspensions"] += 1
-            elif case.action == "terminate":
-                if not a.suspensions.filter(ends_at__isnull=True).exists():
-                    _suspend(a, case, actor)  # a day not run: the suspension comes first
-                    q.done["suspensions"] += 1
-                if _terminate(a, case, on, actor):
-                    q.done["terminations"] += 1
-            elif case.action == "reinstate":
-                at = case.timeline.reinstated_at
-                assert at is not None
-                a.suspensions.filter(ends_at__isnull=True).update(ends_at=_aware(at.date(), 12))
-                a.formal_notices.filter(resolved_on__isnull=True).update(resolved_on=on)
-                members.log(
-                    a,
-                    EventKind.CHANGE,
-                    f"Cotisations arriérées payées : garanties remises en vigueur le "
-                    f"{at:%d/%m/%Y} à midi.",
-                    actor,
-                    case.steps,
-                )
-                q.done["reinstatements"] += 1
     return q
+
+
+def act(
+    a: Adhesion, case: UnpaidCase | None, on: dt.date, actor: Any, done: dict[str, int]
+) -> None:
+    """Do the act ``case`` asks for one adhesion, in one transaction, counting it in ``done``
+    (also the body of the ``unpaid-day`` batch run)."""
+    with transaction.atomic():
+        if case is None:
+            closed = a.formal_notices.filter(resolved_on__isnull=True).update(resolved_on=on)
+            done["closed"] += closed
+        elif case.action == "notice":
+            _notice(a, case, on, actor)
+            done["notices"] += 1
+        elif case.action == "suspend":
+            _suspend(a, case, actor)
+            done["suspensions"] += 1
+        elif case.action == "terminate":
+            if not a.suspensions.filter(ends_at__isnull=True).exists():
+                _suspend(a, case, actor)  # a day not run: the suspension comes first
+                done["suspensions"] += 1
+            if _terminate(a, case, on, actor):
+                done["terminations"] += 1
+        elif case.action == "reinstate":
+            at = case.timeline.reinstated_at
+            assert at is not None
+            a.suspensions.filter(ends_at__isnull=True).update(ends_at=_aware(at.date(), 12))
+            a.formal_notices.filter(resolved_on__isnull=True).update(resolved_on=on)
+            members.log(
+                a,
+                EventKind.CHANGE,
+                f"Cotisations arriérées payées : garanties remises en vigueur le "
+                f"{at:%d/%m/%Y} à midi.",
+                actor,
+                case.steps,
+            )
+            done["reinstatements"] += 1
 
 
 def _suspend(a: Adhesion, case: UnpaidCase, actor: Any) -> None:
