@@ -4,8 +4,10 @@ Django shell is :mod:`mutuelle.web.billing`."""
 
 from mutuelle.billing.call import (
     AdhesionFacts,
+    Already,
     Instalment,
     YearlyCall,
+    already,
     already_called,
     key_prefix,
     yearly_call,
@@ -14,10 +16,12 @@ from mutuelle.billing.rates import Split, TaxRates, split, tax_rates
 
 __all__ = [
     "AdhesionFacts",
+    "Already",
     "Instalment",
     "Split",
     "TaxRates",
     "YearlyCall",
+    "already",
     "already_called",
     "key_prefix",
     "split",

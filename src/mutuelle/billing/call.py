@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mutuelle.billing.rates import ZERO, Split, TaxRates, articles, split, tax_rates
@@ -193,6 +193,22 @@ def already_called(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Already:
+    """What the journal already says for one adhesion and year, summed: billing's calls per
+    instalment period (:func:`already_called`) and the last day a reprise called
+    (:func:`reprise_until`). The shell may sum them in the database (a few rows per adhesion
+    instead of every posting) and pass this to :func:`yearly_call` in place of the entries."""
+
+    called: Mapping[tuple[dt.date, dt.date], Called]
+    reprise: dt.date | None
+
+
+def already(entries: Iterable[Entry], number: str, year: int) -> Already:
+    entries = list(entries)
+    return Already(already_called(entries, number, year), reprise_until(entries, number))
+
+
 def reprise_until(entries: Iterable[Entry], number: str) -> dt.date | None:
     """The last day a reprise (``opening`` entries) called for the adhesion, if any."""
     member = Account(AccountKind.member_contributions, number)
@@ -274,7 +290,7 @@ def yearly_call(
     offer: Offer,
     facts: AdhesionFacts,
     year: int,
-    existing: Sequence[Entry],
+    existing: Sequence[Entry] | Already,
     *,
     on: dt.date,
     rates: TaxRates | None = None,
@@ -288,7 +304,9 @@ def yearly_call(
     principle = article(offer, facts.range, "principle")
     steps: list[Step] = []
     frequency, why = frequency_of(offer, facts)
-    reprise = reprise_until(existing, facts.number)
+    if not isinstance(existing, Already):
+        existing = already(existing, facts.number, year)
+    reprise = existing.reprise
     base = max(jan1, facts.start)
     if reprise is not None and reprise >= base:
         base = reprise + dt.timedelta(days=1)
@@ -362,11 +380,11 @@ def _entries(
     facts: AdhesionFacts,
     year: int,
     instalments: Sequence[Instalment],
-    existing: Sequence[Entry],
+    existing: Already,
     on: dt.date,
     cite: Cited,
 ) -> list[Entry]:
-    called = already_called(existing, facts.number, year)
+    called = existing.called
     wanted: dict[tuple[dt.date, dt.date], Instalment] = {(i.start, i.end): i for i in instalments}
     out: list[Entry] = []
     for slot in sorted(set(wanted) | set(called)):

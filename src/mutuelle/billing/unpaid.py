@@ -9,8 +9,8 @@ says the next act:
 * ``notice``: an instalment is unpaid 10 days after its due date and no formal notice was sent
   for it: the mise en demeure is due (from ``notice_from``);
 * ``suspend``: 30 days after the notice, still unpaid: cover is suspended;
-* ``terminate``: 10 days after the suspension, still unpaid: the Mutuelle may terminate
-  (« est en droit de résilier »: staff decide, docs I-168);
+* ``terminate``: 10 days after the suspension, still unpaid: the Mutuelle terminates
+  (« est en droit de résilier », done on that day by the unpaid process, docs I-170);
 * ``reinstate``: the arrears were paid while suspended: cover resumes at noon the day after the
   payment;
 * ``wait``: a notice is running and nothing is due yet today.
@@ -32,7 +32,7 @@ Action = Literal["notice", "suspend", "terminate", "reinstate", "wait"]
 ACTION_LABELS: dict[str, str] = {
     "notice": "Mise en demeure à envoyer",
     "suspend": "Garanties à suspendre",
-    "terminate": "Résiliation possible",
+    "terminate": "Résiliation pour non-paiement",
     "reinstate": "Garanties à remettre en vigueur",
     "wait": "Mise en demeure en cours",
 }

@@ -13,11 +13,11 @@ from mutuelle.commands._io import fail, print_json
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "unpaid",
-        help="impayés du jour : mises en demeure, suspensions, remises en vigueur",
+        help="impayés du jour : mises en demeure, suspensions, résiliations, remises en vigueur",
         description="Envoie (enregistre et produit en PDF) les mises en demeure dues, suspend "
-        "les garanties 30 jours après, les remet en vigueur à midi le lendemain du paiement ; "
-        "liste les résiliations possibles (10 jours après la suspension). Relancer le même "
-        "jour ne refait rien.",
+        "les garanties 30 jours après, résilie pour non-paiement 10 jours après la suspension "
+        "(appel régularisé), remet en vigueur à midi le lendemain du paiement. Relancer le "
+        "même jour ne refait rien.",
     )
     p.add_argument("--on", help="jour traité, AAAA-MM-JJ (par défaut : aujourd'hui)")
     p.add_argument("--dry-run", action="store_true", help="lister seulement, ne rien faire")
@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     if q.done:
         print(
             f"  {q.done['notices']} mise(s) en demeure envoyée(s), {q.done['suspensions']} "
-            f"suspension(s), {q.done['reinstatements']} remise(s) en vigueur, "
+            f"suspension(s), {q.done['terminations']} résiliation(s) pour non-paiement, "
+            f"{q.done['reinstatements']} remise(s) en vigueur, "
             f"{q.done['closed']} mise(s) en demeure close(s) (payées)."
         )
     for r in rows:

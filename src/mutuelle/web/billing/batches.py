@@ -43,6 +43,22 @@ def _day(params: Mapping[str, Any], name: str) -> dt.date:
         raise ParameterError(f"{name} : date illisible {params[name]!r} (AAAA-MM-JJ)") from None
 
 
+ANALYZE_EVERY = 5_000  # adhesions called (about 60 000 entries) between two ANALYZE
+
+
+def _refresh_statistics(done: int, size: int) -> None:
+    """On PostgreSQL, refresh the planner's statistics of the journal every few thousand
+    adhesions called: a call multiplies the journal's size within one run, and with the
+    statistics of its start the planner reads a chunk's entries by nested loops over the whole
+    year (seconds per chunk instead of milliseconds; bench/billing.py)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or done % ANALYZE_EVERY >= size:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE journal_journalentry, journal_journalposting")
+
+
 @register
 class YearlyCallKind(BatchKind):
     name = "yearly-call"
@@ -97,14 +113,11 @@ class YearlyCallKind(BatchKind):
         import time
 
         from mutuelle.web.billing import services
-        from mutuelle.web.members.models import Adhesion
 
         year, on = int(params["year"]), dt.date.fromisoformat(params["on"])
-        adhesions = services.with_facts(
-            Adhesion.objects.filter(pk__in=[i["pk"] for i in items]).order_by("pk")
-        )
-        outcome, errors = services.call_many(
-            adhesions, year, on, actor=run.started_by, batch=f"run-{run.pk}"
+        _refresh_statistics(run.done, self.chunk_size_for(params))
+        outcome, errors = services.call_chunk(
+            [i["pk"] for i in items], year, on, actor=run.started_by, batch=f"run-{run.pk}"
         )
         counts: dict[str, int] = {
             "adhesions_called": sum(1 for c in outcome.calls if c.instalments),
@@ -124,3 +137,89 @@ class YearlyCallKind(BatchKind):
         return ChunkOutcome(
             errors=[ItemError(number, why) for number, why in errors], counts=counts
         )
+
+
+def _only_day(kind: BatchKind, params: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(params) - {"on"}
+    if unknown:
+        raise ParameterError(f"paramètre inconnu : {', '.join(sorted(unknown))}")
+    return {"on": _day(params, "on").isoformat()}
+
+
+@register
+class CollectKind(BatchKind):
+    """The SEPA collection of a day, started from the back office: one item (the file is made
+    in one transaction: all its debits or none), its result the debits and their total."""
+
+    name = "sepa-collect"
+    label = "Prélèvements SEPA du jour (pain.008 des échéances dues)"
+    chunk_size = 1
+
+    def clean(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return _only_day(self, params)
+
+    def count(self, params: Mapping[str, Any]) -> int:
+        return 1
+
+    def chunk(
+        self, params: Mapping[str, Any], after: Key | None, size: int
+    ) -> Sequence[tuple[Key, Any]]:
+        return [] if after is not None else [(params["on"], params["on"])]
+
+    def process(
+        self, run: BatchRun, params: Mapping[str, Any], items: Sequence[Any]
+    ) -> ChunkOutcome:
+        from mutuelle.web.billing import collection
+
+        report = collection.collect(dt.date.fromisoformat(params["on"]), actor=run.started_by)
+        record = report.file
+        return ChunkOutcome(
+            errors=[ItemError(number, why) for number, why in report.skipped],
+            counts={
+                "files_produced": int(report.created),
+                "debits": record.count if record else 0,
+                "total_cents": record.control_sum_cents if record else 0,
+                "file_id": record.pk if record else 0,
+            },
+        )
+
+
+@register
+class UnpaidDayKind(BatchKind):
+    """The unpaid process of a day (``mutuelle unpaid --on D``) as a resumable run: notices,
+    suspensions, terminations, reinstatements, adhesion by adhesion (each act once)."""
+
+    name = "unpaid-day"
+    label = "Impayés du jour : mises en demeure, suspensions, résiliations, remises en vigueur"
+    chunk_size = 50
+
+    def clean(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return _only_day(self, params)
+
+    def _queryset(self, params: Mapping[str, Any]) -> Any:
+        from mutuelle.web.billing import unpaid
+
+        return unpaid.candidates(dt.date.fromisoformat(params["on"])).values("pk")
+
+    def count(self, params: Mapping[str, Any]) -> int:
+        return int(self._queryset(params).count())
+
+    def chunk(
+        self, params: Mapping[str, Any], after: Key | None, size: int
+    ) -> Sequence[tuple[Key, Any]]:
+        return keyset_chunk(self._queryset(params), after, size)
+
+    def process(
+        self, run: BatchRun, params: Mapping[str, Any], items: Sequence[Any]
+    ) -> ChunkOutcome:
+        from mutuelle.web.billing import unpaid
+        from mutuelle.web.members.models import Adhesion
+
+        on = dt.date.fromisoformat(params["on"])
+        done = dict.fromkeys(unpaid.DONE, 0)
+        adhesions = Adhesion.objects.filter(pk__in=[i["pk"] for i in items]).select_related(
+            "member"
+        )
+        for a in adhesions.order_by("pk"):
+            unpaid.act(a, unpaid.case_of(a, on), on, run.started_by, done)
+        return ChunkOutcome(errors=[], counts=done)

@@ -42,6 +42,7 @@ from mutuelle.web.payments.models import (
 )
 
 PURPOSE = "contribution"
+POST_CHUNK = 5_000  # entries per insert and per idempotency check
 MAX_PRESENTATIONS = 2  # docs I-167: one re-presentation of a debit the reason allows
 REPRESENTABLE = frozenset({sepa.NextStep.REPRESENT.value, sepa.NextStep.TECHNICAL.value})
 SOURCE_COLLECT = "Règlement particuliers III-2-2 (prélèvement, échéancier) — docs I-163, I-167"
@@ -222,7 +223,9 @@ def collect(on: dt.date, *, actor: Any = None) -> CollectReport:
             idempotency_key=key,
             actor=actor,
         )
-        journal.post_many((_received(d, on) for d in debits), actor=actor, batch=key)
+        journal.post_many(
+            (_received(d, on) for d in debits), actor=actor, batch=key, chunk=POST_CHUNK
+        )
     return CollectReport(on, record, created, debits, skipped)
 
 

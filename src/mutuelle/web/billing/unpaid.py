@@ -2,7 +2,8 @@
 billing.unpaid` and :func:`mutuelle.membership.unpaid_timeline`). :func:`queue` lists what is
 due on a day; :func:`apply` does it, once: the formal notice recorded and its PDF produced, the
 suspension written (``members.Suspension``, read by claims), the reinstatement at noon the day
-after payment. Terminations are listed for staff to decide (docs I-168)."""
+after payment, and the termination for non-payment 10 days after the suspension (docs I-170),
+followed by the regularisation of the calls after the last covered day."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from mutuelle.billing import letters
 from mutuelle.billing.unpaid import Notice, UnpaidCase, unpaid_case
 from mutuelle.documents import DocumentKind
+from mutuelle.explain import Cited, Said
 from mutuelle.journal import AccountKind, EntryKind
 from mutuelle.money import format_euros
 from mutuelle.vocabulary import PaymentFrequency, PaymentMode
@@ -106,52 +108,113 @@ def _addressee(a: Adhesion) -> letters.Addressee:
     return letters.Addressee(a.number, f"{m.first_name} {m.last_name.upper()}", lines)
 
 
+DONE = ("notices", "suspensions", "terminations", "reinstatements", "closed")
+
+
 def apply(on: dt.date, *, actor: Any = None) -> Queue:
     """Do what is due on ``on``, once (a rerun the same day does nothing new)."""
-    q = Queue(on, done={"notices": 0, "suspensions": 0, "reinstatements": 0, "closed": 0})
+    q = Queue(on, done=dict.fromkeys(DONE, 0))
     for a, case in _cases(on):
-        with transaction.atomic():
-            if case is None:
-                closed = a.formal_notices.filter(resolved_on__isnull=True).update(resolved_on=on)
-                q.done["closed"] += closed
-                continue
+        act(a, case, on, actor, q.done)
+        if case is not None:
             q.cases.append((a, case))
-            if case.action == "notice":
-                _notice(a, case, on, actor)
-                q.done["notices"] += 1
-            elif case.action == "suspend":
-                t = case.timeline
-                assert t.suspended_from is not None
-                Suspension.objects.create(
-                    adhesion=a,
-                    starts_at=_aware(t.suspended_from),
-                    source=t.steps[-1].source if t.steps else "",
-                    notice_sent_on=t.notice_sent_on,
-                )
-                members.log(
-                    a,
-                    EventKind.CHANGE,
-                    f"Garanties suspendues à partir du {t.suspended_from:%d/%m/%Y} "
-                    f"(cotisations impayées : {format_euros(case.owed_cents)}).",
-                    actor,
-                    case.steps,
-                )
-                q.done["suspensions"] += 1
-            elif case.action == "reinstate":
-                at = case.timeline.reinstated_at
-                assert at is not None
-                a.suspensions.filter(ends_at__isnull=True).update(ends_at=_aware(at.date(), 12))
-                a.formal_notices.filter(resolved_on__isnull=True).update(resolved_on=on)
-                members.log(
-                    a,
-                    EventKind.CHANGE,
-                    f"Cotisations arriérées payées : garanties remises en vigueur le "
-                    f"{at:%d/%m/%Y} à midi.",
-                    actor,
-                    case.steps,
-                )
-                q.done["reinstatements"] += 1
     return q
+
+
+def act(
+    a: Adhesion, case: UnpaidCase | None, on: dt.date, actor: Any, done: dict[str, int]
+) -> None:
+    """Do the act ``case`` asks for one adhesion, in one transaction, counting it in ``done``
+    (also the body of the ``unpaid-day`` batch run)."""
+    with transaction.atomic():
+        if case is None:
+            closed = a.formal_notices.filter(resolved_on__isnull=True).update(resolved_on=on)
+            done["closed"] += closed
+        elif case.action == "notice":
+            _notice(a, case, on, actor)
+            done["notices"] += 1
+        elif case.action == "suspend":
+            _suspend(a, case, actor)
+            done["suspensions"] += 1
+        elif case.action == "terminate":
+            if not a.suspensions.filter(ends_at__isnull=True).exists():
+                _suspend(a, case, actor)  # a day not run: the suspension comes first
+                done["suspensions"] += 1
+            if _terminate(a, case, on, actor):
+                done["terminations"] += 1
+        elif case.action == "reinstate":
+            at = case.timeline.reinstated_at
+            assert at is not None
+            a.suspensions.filter(ends_at__isnull=True).update(ends_at=_aware(at.date(), 12))
+            a.formal_notices.filter(resolved_on__isnull=True).update(resolved_on=on)
+            members.log(
+                a,
+                EventKind.CHANGE,
+                f"Cotisations arriérées payées : garanties remises en vigueur le "
+                f"{at:%d/%m/%Y} à midi.",
+                actor,
+                case.steps,
+            )
+            done["reinstatements"] += 1
+
+
+def _suspend(a: Adhesion, case: UnpaidCase, actor: Any) -> None:
+    t = case.timeline
+    assert t.suspended_from is not None
+    Suspension.objects.create(
+        adhesion=a,
+        starts_at=_aware(t.suspended_from),
+        source=t.steps[-1].source if t.steps else "",
+        notice_sent_on=t.notice_sent_on,
+    )
+    members.log(
+        a,
+        EventKind.CHANGE,
+        f"Garanties suspendues à partir du {t.suspended_from:%d/%m/%Y} "
+        f"(cotisations impayées : {format_euros(case.owed_cents)}).",
+        actor,
+        case.steps,
+    )
+
+
+TERMINATION_CITE = Cited(
+    readings=("I-170",),
+    text="Règlement particuliers III-2-3 (« La Mutuelle est en droit de résilier la Garantie au "
+    "plus tôt dix (10) jours après la suspension ») ; Code de la mutualité L.221-7",
+    public_text="Règlement, article III-2-3 ; Code de la mutualité, article L.221-7",
+)
+
+
+def _terminate(a: Adhesion, case: UnpaidCase, on: dt.date, actor: Any) -> bool:
+    """The termination for non-payment on the first day the texts allow it: the adhesion's
+    last covered day is the day before (docs I-170); the notice is closed; the calls after
+    that day are brought down by regularisation (docs I-169); what stays owed stays owed."""
+    t = case.timeline
+    assert t.terminable_from is not None
+    last = t.terminable_from - dt.timedelta(days=1)
+    steps = (
+        *case.steps,
+        Said(
+            f"Toujours impayé {format_euros(case.owed_cents)} le {t.terminable_from:%d/%m/%Y}, "
+            f"dix jours après la suspension : adhésion résiliée pour non-paiement, dernier jour "
+            f"couvert le {last:%d/%m/%Y} ; les cotisations échues jusque-là restent dues.",
+            TERMINATION_CITE,
+            "billing.unpaid_termination",
+        ),
+    )
+    if not members.end_for_unpaid(a, last_day=last, decided_on=on, steps=steps, actor=actor):
+        return False
+    a.formal_notices.filter(resolved_on__isnull=True).update(resolved_on=on)
+    from mutuelle.billing import key_prefix
+    from mutuelle.web.billing import services
+
+    for year in (last.year, last.year + 1):
+        called = JournalPosting.objects.filter(
+            adhesion=a.number, entry__key__startswith=key_prefix(a.number, year)
+        ).exists()
+        if called:
+            services.call_adhesion(a, year, on, actor=actor)
+    return True
 
 
 def _notice(a: Adhesion, case: UnpaidCase, on: dt.date, actor: Any) -> FormalNotice:

@@ -50,7 +50,8 @@ def unpaid_queue(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"Journée du {on:%d/%m/%Y} traitée : {d['notices']} mise(s) en demeure, "
-                f"{d['suspensions']} suspension(s), {d['reinstatements']} remise(s) en vigueur.",
+                f"{d['suspensions']} suspension(s), {d['terminations']} résiliation(s) pour "
+                f"non-paiement, {d['reinstatements']} remise(s) en vigueur.",
             )
         return HttpResponseRedirect(f"{reverse('billing:unpaid')}?on={on.isoformat()}")
     q = unpaid.queue(on)

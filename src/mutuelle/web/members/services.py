@@ -487,25 +487,7 @@ def terminate(
             )
         # The refund: what the journal says was received beyond the last covered day.
         t = core.with_received_refund(offer, rid, t, adhesion.contribution_status.periods)
-        adhesion.end = t.last_covered_day
-        adhesion.end_reason = t.path
-        adhesion.end_notified_on = received_on
-        adhesion.save()
-        for aff in adhesion.affiliations.all():
-            if aff.start > t.last_covered_day:
-                aff.end = aff.start  # never covered: closed on its start (CHECK end ≥ start)
-                aff.end_reason = EndReason.ADHESION_END
-                aff.save(update_fields=["end", "end_reason"])
-            elif aff.end is None or aff.end > t.last_covered_day:
-                aff.end = t.last_covered_day
-                aff.end_reason = EndReason.ADHESION_END
-                aff.save(update_fields=["end", "end_reason"])
-        for p in adhesion.formula_periods.all():
-            if p.start > t.last_covered_day:
-                p.delete()  # a change that will never take effect
-            elif p.end is None or p.end > t.last_covered_day:
-                p.end = t.last_covered_day
-                p.save(update_fields=["end"])
+        _end(adhesion, t.last_covered_day, t.path, received_on)
         msg = f"{t.label.capitalize()} : dernier jour couvert le {t.last_covered_day:%d/%m/%Y}"
         if t.refund_cents:
             msg += f" ; remboursement de {format_euros(t.refund_cents)}"
@@ -532,6 +514,57 @@ def terminate(
         )
         adhesion.forget_derived()
     return Outcome(msg, t.steps)
+
+
+def _end(adhesion: Adhesion, last_day: dt.date, reason: str, notified_on: dt.date) -> None:
+    """Write the adhesion's end, and its household's and formulas' with it."""
+    adhesion.end = last_day
+    adhesion.end_reason = reason
+    adhesion.end_notified_on = notified_on
+    adhesion.save()
+    for aff in adhesion.affiliations.all():
+        if aff.start > last_day:
+            aff.end = aff.start  # never covered: closed on its start (CHECK end ≥ start)
+            aff.end_reason = EndReason.ADHESION_END
+            aff.save(update_fields=["end", "end_reason"])
+        elif aff.end is None or aff.end > last_day:
+            aff.end = last_day
+            aff.end_reason = EndReason.ADHESION_END
+            aff.save(update_fields=["end", "end_reason"])
+    for p in adhesion.formula_periods.all():
+        if p.start > last_day:
+            p.delete()  # a change that will never take effect
+        elif p.end is None or p.end > last_day:
+            p.end = last_day
+            p.save(update_fields=["end"])
+
+
+def end_for_unpaid(
+    adhesion: Adhesion,
+    *,
+    last_day: dt.date,
+    decided_on: dt.date,
+    steps: Sequence[Step],
+    actor: Any = None,
+) -> bool:
+    """Record the termination for non-payment decided by billing's unpaid process (Code de la
+    mutualité L.221-7, Règlement particuliers III-2-3; docs I-170). False when the adhesion
+    already ended on or before ``last_day`` (nothing written)."""
+    with transaction.atomic():
+        adhesion = Adhesion.objects.select_for_update().get(pk=adhesion.pk)
+        if adhesion.end is not None and adhesion.end <= last_day:
+            return False
+        _end(adhesion, last_day, EndReason.UNPAID, decided_on)
+        log(
+            adhesion,
+            EventKind.TERMINATED,
+            f"{EndReason.UNPAID.label} : dernier jour couvert le {last_day:%d/%m/%Y}.",
+            actor,
+            tuple(steps),
+            path=EndReason.UNPAID.value,
+        )
+        adhesion.forget_derived()
+    return True
 
 
 # --- what the admin shows: dates computed by the core ----------------------------------------

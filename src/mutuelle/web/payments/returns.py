@@ -178,7 +178,7 @@ def _match(report: sepa.BankReturnReport) -> tuple[list[_Candidate], list[str]]:
     found: dict[str, SepaTransaction] = {}
     for start in range(0, len(ids), 5000):
         found.update(
-            SepaTransaction.objects.select_related("file").in_bulk(
+            SepaTransaction.objects.select_related("file", "mandate").in_bulk(
                 ids[start : start + 5000], field_name="end_to_end_id"
             )
         )
@@ -191,6 +191,13 @@ def _match(report: sepa.BankReturnReport) -> tuple[list[_Candidate], list[str]]:
             problems.append(
                 f"{line.end_to_end_id} : montant {line.amount_cents / 100:.2f} € au lieu de "
                 f"{sent_tx.amount_cents / 100:.2f} € émis"
+            )
+            continue
+        sent_rum = sent_tx.mandate.rum if sent_tx.mandate else None
+        if line.mandate_id and sent_rum and line.mandate_id != sent_rum:
+            problems.append(
+                f"{line.end_to_end_id} : mandat {line.mandate_id} inconnu pour cette opération "
+                f"(émise sous le mandat {sent_rum})"
             )
             continue
         if line.original_message_id and line.original_message_id != sent_tx.file.message_id:
