@@ -215,6 +215,7 @@ class Ingest:
             settlement_id__in=[s.pk for s in live.values()], reversing=False
         ).order_by("id"):
             entries[c.settlement_id].append(_consumption(c))
+        numbers = {f.adhesion_id: f.number for f in self._families.values() if f}
         for lid, s in live.items():
             ln = lines[lid]
             uid = ln.uid
@@ -231,7 +232,8 @@ class Ingest:
             )
             out[(ln.adhesion_id, ln.person_id)].append(held)
             payee = Payee(
-                s.payable_adhesion,
+                # (paid to a professional: the adhesion still names whose care it is, I-221)
+                s.payable_adhesion or numbers.get(ln.adhesion_id, ""),
                 s.payable_party or None,
                 s.range,
                 s.formula or None,
