@@ -191,7 +191,7 @@ def test_json_lines_and_a_missing_file(capsys, tmp_path, family) -> None:
     assert "introuvable" in capsys.readouterr().out
 
 
-def test_a_cancellation_of_an_unknown_line_or_of_a_line_in_the_same_batch(
+def test_a_cancellation_of_an_unknown_line_or_of_a_line_in_the_same_chunk(
     capsys, tmp_path, family
 ) -> None:
     no = family.number
@@ -200,12 +200,24 @@ def test_a_cancellation_of_an_unknown_line_or_of_a_line_in_the_same_batch(
         _row(no, "X1", "", reverses_line_id="N1", billed=0, br=0, amo=0),
         _row(no, "X2", "", reverses_line_id="NOPE", billed=0, br=0, amo=0),
     ]
+    # the cancellation is settled after its target, in the same chunk; the unknown one rejected
     out = _ingest(capsys, _write(tmp_path / "c.csv", rows))
-    assert (out["settled"], out["rejected"]) == (1, 2)
+    assert (out["settled"], out["rejected"], out["cancelled"]) == (2, 1, 1)
+    assert out["to_pay_cents"] == 0 and _current()["N1"] == 0
     reasons = dict(Rejection.objects.values_list("line_id", "reason"))
-    assert "même lot" in reasons["X1"] and "inconnue" in reasons["X2"]
-    again = _ingest(capsys, _write(tmp_path / "c2.csv", [rows[1]]))
-    assert again["cancelled"] == 1 and _current()["N1"] == 0
+    assert set(reasons) == {"X2"} and "inconnue" in reasons["X2"]
+    _check_books()
+    # the cancellation first, then its target, a line after it: the same, in order
+    late = [
+        _row(no, "X3", "", reverses_line_id="N2", billed=0, br=0, amo=0),
+        _row(no, "N2", "2025-03-04", code="G"),
+        _row(no, "N3", "2025-03-05", code="G"),
+    ]
+    out = _ingest(capsys, _write(tmp_path / "c2.csv", late))
+    assert (out["settled"], out["rejected"], out["cancelled"]) == (3, 0, 1)
+    assert _current()["N2"] == 0 and _current()["N3"] > 0
+    again = _ingest(capsys, _write(tmp_path / "c2.csv", late))
+    assert again["already_done"]
     _check_books()
 
 

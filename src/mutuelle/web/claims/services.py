@@ -295,9 +295,13 @@ class Ingest:
         file: m.ClaimFile | None,
     ) -> list[Outcome]:
         """Process a chunk in one transaction (with the file's checkpoint); the outcomes."""
+        first, then = _cancellations_last(records)
         try:
             with transaction.atomic():
-                outcomes = self._process(records, file)
+                outcomes = self._process(first, file)
+                if then:
+                    # a cancellation of a line of this chunk: settled after its target
+                    outcomes = sorted(outcomes + self._process(then, file), key=lambda o: o.line_no)
                 if self.dry_run:
                     transaction.set_rollback(True)
         except BaseException:
@@ -467,7 +471,8 @@ class Ingest:
         counts.rejected = len(rejections)
         counts.settled = sum(1 for o in outcomes.values() if o.status == "settled")
         if file is not None:
-            file.lines_done = max(n for n, _, _ in records) if records else file.lines_done
+            if records:
+                file.lines_done = max(file.lines_done, *(n for n, _, _ in records))
             total = Counts(**{k: int(v) for k, v in file.counts.items()})
             total.add(counts.as_dict())
             file.counts = total.as_dict()
@@ -478,6 +483,25 @@ class Ingest:
         self.timings["settling"] += t2 - t1
         self.timings["writing"] += t3 - t2
         return [outcomes[k] for k in sorted(outcomes)]
+
+
+def _cancellations_last(
+    records: Sequence[tuple[int, dict[str, Any] | Rejection, bool]],
+) -> tuple[
+    list[tuple[int, dict[str, Any] | Rejection, bool]],
+    list[tuple[int, dict[str, Any] | Rejection, bool]],
+]:
+    """The chunk's records, the cancellations of a line of the same chunk set apart: they are
+    settled once their target is (docs/claims-format.md, cancellations)."""
+    ids = {
+        str(r.get("line_id") or "").strip() for _, r, _ in records if not isinstance(r, Rejection)
+    }
+    first, then = [], []
+    for item in records:
+        rec = item[1]
+        target = "" if isinstance(rec, Rejection) else str(rec.get("reverses_line_id") or "")
+        (then if target.strip() and target.strip() in ids else first).append(item)
+    return first, then
 
 
 # --- rows --------------------------------------------------------------------------------------
