@@ -485,18 +485,17 @@ class Ingest:
         return [outcomes[k] for k in sorted(outcomes)]
 
 
-def _cancellations_last(
-    records: Sequence[tuple[int, dict[str, Any] | Rejection, bool]],
-) -> tuple[
-    list[tuple[int, dict[str, Any] | Rejection, bool]],
-    list[tuple[int, dict[str, Any] | Rejection, bool]],
-]:
+_Record = tuple[int, dict[str, Any] | Rejection, bool]
+
+
+def _cancellations_last(records: Sequence[_Record]) -> tuple[list[_Record], list[_Record]]:
     """The chunk's records, the cancellations of a line of the same chunk set apart: they are
     settled once their target is (docs/claims-format.md, cancellations)."""
     ids = {
         str(r.get("line_id") or "").strip() for _, r, _ in records if not isinstance(r, Rejection)
     }
-    first, then = [], []
+    first: list[_Record] = []
+    then: list[_Record] = []
     for item in records:
         rec = item[1]
         target = "" if isinstance(rec, Rejection) else str(rec.get("reverses_line_id") or "")
