@@ -231,3 +231,46 @@ def test_the_same_act_from_the_amo_and_the_member_s_invoice_is_paid_once(
     assert out["rejected"] == 1 and out["settled"] == 0
     assert "autre voie" in Rejection.objects.get(line_id="F1").reason
     _check_books()
+
+
+def test_the_amo_s_line_for_a_beneficiary_linked_elsewhere_is_not_paid(
+    capsys, tmp_path, family
+) -> None:
+    """I-188: the member's link ended on 1 April; the spouse is linked to another complementary.
+    The AMO's lines from those dates are rejected with the reason; care before, the child's
+    line and the member's own invoice are paid."""
+    from mutuelle.web.claims.models import NoemieLink
+
+    no = family.number
+    member = family.member
+    spouse = family.affiliations.get(role="spouse").person
+    NoemieLink.objects.create(
+        adhesion=family, person=member, status="ended", since=dt.date(2025, 4, 1)
+    )
+    NoemieLink.objects.create(adhesion=family, person=spouse, status="elsewhere")
+    spouse_birth = spouse.birth_date.isoformat()
+    rows = [
+        _row(no, "L1", "2025-03-20", code="G"),  # before the end of the link: paid
+        _row(no, "L2", "2025-04-02", code="G"),  # after: rejected
+        _row(no, "L3", "2025-04-03", code="G", rank=2, birth=spouse_birth),  # elsewhere
+        _row(no, "L4", "2025-04-03", code="G", rank=3, birth="2015-04-02"),  # the child: paid
+        _row(
+            no,
+            "L5",
+            "2025-04-04",
+            benefit="medecines_douces",
+            billed=6000,
+            br=0,
+            amo=0,
+            source="member_invoice",
+        ),  # fmt: skip
+    ]
+    out = _ingest(capsys, _write(tmp_path / "noemie.csv", rows))
+    assert (out["settled"], out["rejected"]) == (3, 2)
+    reasons = {r.line_id: r for r in Rejection.objects.all()}
+    assert set(reasons) == {"L2", "L3"}
+    assert "terminé depuis le 01/04/2025" in reasons["L2"].reason
+    assert "autre organisme complémentaire" in reasons["L3"].reason
+    assert "remboursé deux fois" in reasons["L3"].reason and reasons["L3"].field == "source"
+    assert set(_current()) == {"L1", "L4", "L5"}
+    _check_books()

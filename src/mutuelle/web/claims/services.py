@@ -346,6 +346,7 @@ class Ingest:
         targets = _known_uids([], [ln.reverses_uid for ln in unique if ln.reverses_uid])
         in_chunk = {ln.uid for ln in unique if not ln.is_cancellation}
         ready: list[tuple[ClaimLine, _Family, Insured, CareEvent | None]] = []
+        blocked = _noemie_blocked(unique)
         for ln in unique:
             fam = self._families.get(ln.adhesion_no)
             if fam is None:
@@ -355,6 +356,12 @@ class Ingest:
             if isinstance(person, str):
                 rejections.append(_reject(ln, "beneficiary_rank", person))
                 continue
+            link = blocked.get((fam.adhesion_id, person.ref))
+            if ln.source == "amo" and not ln.is_cancellation and link is not None:
+                why = _noemie_refusal(link, ln.care_date)
+                if why:
+                    rejections.append(_reject(ln, "source", why, Code.REFUSED))
+                    continue
             if ln.is_cancellation:
                 target = ln.reverses_uid or ""
                 if target not in targets:
@@ -483,6 +490,39 @@ class Ingest:
         self.timings["settling"] += t2 - t1
         self.timings["writing"] += t3 - t2
         return [outcomes[k] for k in sorted(outcomes)]
+
+
+def _noemie_blocked(lines: Sequence[ClaimLine]) -> dict[tuple[int, int], m.NoemieLink]:
+    """The NOEMIE links, ended or held by another complementary, of the chunk's beneficiaries
+    received from the AMO (one query; none when no line comes from the AMO)."""
+    numbers = {ln.adhesion_no for ln in lines if ln.source == "amo"}
+    if not numbers:
+        return {}
+    links = m.NoemieLink.objects.filter(
+        adhesion__number__in=numbers, status__in=m.NoemieLink.BLOCKING
+    )
+    return {(lk.adhesion_id, lk.person_id): lk for lk in links}
+
+
+def _noemie_refusal(link: m.NoemieLink, care: dt.date | None) -> str:
+    """Why a line télétransmise by the AMO is not paid, or "" (docs I-188): a beneficiary is
+    linked to one complementary only (reference regulation.md §7.1; Règlement particuliers V-6
+    Télétransmission), so the AMO's line for one whose link ended, or is held by another
+    complementary, from the date it says, is not reimbursed twice."""
+    if link.since is not None and care is not None and care < link.since:
+        return ""  # care before the link changed: the link covered it
+    since = f" depuis le {link.since:%d/%m/%Y}" if link.since else ""
+    what = (
+        "le lien NOEMIE de ce bénéficiaire est terminé"
+        if link.status == "ended"
+        else "ce bénéficiaire est relié (NOEMIE) à un autre organisme complémentaire"
+    )
+    return (
+        f"{what}{since} : un bénéficiaire relié à deux complémentaires ne doit pas être "
+        "remboursé deux fois ; ligne de l'Assurance Maladie non réglée (l'adhérent peut "
+        "envoyer le décompte de la Sécurité sociale et la facture, Annexe 1 « non "
+        "bénéficiaires NOEMIE »)"
+    )
 
 
 _Record = tuple[int, dict[str, Any] | Rejection, bool]
