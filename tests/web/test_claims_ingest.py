@@ -263,7 +263,7 @@ def test_the_amo_s_line_for_a_beneficiary_linked_elsewhere_is_not_paid(
             br=0,
             amo=0,
             source="member_invoice",
-        ),  # fmt: skip
+        ),
     ]
     out = _ingest(capsys, _write(tmp_path / "noemie.csv", rows))
     assert (out["settled"], out["rejected"]) == (3, 2)
