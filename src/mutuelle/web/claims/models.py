@@ -77,7 +77,11 @@ class ClaimLine(AppendOnlyModel):
                 fields=["source", "emitter", "line_id"], name="claims_line_unique_per_emitter"
             )
         ]
-        indexes = [models.Index(fields=["person", "adhesion"], name="claims_line_beneficiary")]
+        indexes = [
+            models.Index(fields=["person", "adhesion"], name="claims_line_beneficiary"),
+            # the same act received by another path (I-187): by beneficiary and care date
+            models.Index(fields=["person", "care_date"], name="claims_line_person_day"),
+        ]
 
     @property
     def uid(self) -> str:

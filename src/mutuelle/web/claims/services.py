@@ -346,7 +346,7 @@ class Ingest:
         targets = _known_uids([], [ln.reverses_uid for ln in unique if ln.reverses_uid])
         in_chunk = {ln.uid for ln in unique if not ln.is_cancellation}
         ready: list[tuple[ClaimLine, _Family, Insured, CareEvent | None]] = []
-        blocked = _noemie_blocked(unique)
+        blocked = _noemie_blocked(unique, self._families)
         for ln in unique:
             fam = self._families.get(ln.adhesion_no)
             if fam is None:
@@ -492,15 +492,17 @@ class Ingest:
         return [outcomes[k] for k in sorted(outcomes)]
 
 
-def _noemie_blocked(lines: Sequence[ClaimLine]) -> dict[tuple[int, int], m.NoemieLink]:
+def _noemie_blocked(
+    lines: Sequence[ClaimLine], families: dict[str, _Family | None]
+) -> dict[tuple[int, int], m.NoemieLink]:
     """The NOEMIE links, ended or held by another complementary, of the chunk's beneficiaries
     received from the AMO (one query; none when no line comes from the AMO)."""
-    numbers = {ln.adhesion_no for ln in lines if ln.source == "amo"}
-    if not numbers:
+    ids = {
+        f.adhesion_id for ln in lines if ln.source == "amo" and (f := families.get(ln.adhesion_no))
+    }
+    if not ids:
         return {}
-    links = m.NoemieLink.objects.filter(
-        adhesion__number__in=numbers, status__in=m.NoemieLink.BLOCKING
-    )
+    links = m.NoemieLink.objects.filter(adhesion_id__in=ids, status__in=m.NoemieLink.BLOCKING)
     return {(lk.adhesion_id, lk.person_id): lk for lk in links}
 
 
@@ -710,7 +712,8 @@ class _Writer:
             c.settlement_id = self.settlements[index].pk
             rows.append(c)
         bulk_insert(m.ConsumptionEntry, rows)
-        journal.post_many(self.entries, batch=batch)
+        # one key look-up and one COPY for the chunk's entries (not the journal's 500 a time)
+        journal.post_many(self.entries, batch=batch, chunk=max(1, len(self.entries)))
 
 
 def bulk_insert(model: Any, objs: Sequence[Any]) -> None:
