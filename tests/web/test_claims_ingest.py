@@ -274,3 +274,26 @@ def test_the_amo_s_line_for_a_beneficiary_linked_elsewhere_is_not_paid(
     assert "remboursé deux fois" in reasons["L3"].reason and reasons["L3"].field == "source"
     assert set(_current()) == {"L1", "L4", "L5"}
     _check_books()
+
+
+def test_a_tiers_payant_line_names_the_household_on_its_charge_even_when_reversed(
+    capsys, tmp_path, family
+) -> None:
+    """I-221: paid to the pharmacy, the charge posting names the adhesion; its cancellation
+    (a later file, history reloaded) mirrors it, so the household's spending nets to 0."""
+    from mutuelle.web.journal.models import JournalPosting
+
+    no = family.number
+    tp = {"payee": "professional", "practitioner_id": "PHARMA-38-1",
+          "professional_iban": "FR1420041010050500013M02606"}  # fmt: skip
+    line = _row(no, "P1", "2025-03-02", code="PH7", billed=1240, br=1240, amo=806, **tp)
+    _ingest(capsys, _write(tmp_path / "p1.csv", [line]))
+    charge = JournalPosting.objects.filter(account="benefits", adhesion=no)
+    assert charge.count() == 1 and charge.get().cents == _current()["P1"] > 0
+    payable = Account(AccountKind.benefits_payable, party="PHARMA-38-1")
+    assert journal.balance_of(payable) == -_current()["P1"]
+    cancel = _row(no, "X1", "", reverses_line_id="P1", billed=0, br=0, amo=0)
+    _ingest(capsys, _write(tmp_path / "p2.csv", [cancel]))
+    assert charge.count() == 2 and sum(p.cents for p in charge) == 0
+    assert journal.balance_of(payable) == 0
+    _check_books()
