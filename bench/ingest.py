@@ -27,14 +27,6 @@ import time
 import uuid
 from pathlib import Path
 
-MIX = [  # (share, act code or benefit, billed, br, amo) — amo-2025.yaml's BRs and rates
-    (40, "G", 3000, 3000, 2100),
-    (25, "PH7", 1240, 1240, 806),
-    (10, "AMK", 1658, 1658, 995),
-    (10, "B", 2500, 2500, 1500),
-    (8, "CS", 5000, 3150, 2205),
-    (7, "medecines_douces", 5500, 0, 0),
-]
 FORMULAS = ["Vercors", "Belledonne", "Beaufortain", "Vanoise"]
 
 
@@ -106,7 +98,10 @@ def _population(n: int, rng: random.Random) -> list[tuple[str, list[tuple[int, s
 
 
 def _lines(households, per: int, rng: random.Random, path: Path) -> int:
-    weights = [w for w, *_ in MIX]
+    """A year of lines, in reception order: the act mix of ``mutuelle demo-claims``
+    (mutuelle.web.claims.demo), 0.5 % of late lines and 0.1 % of impossible dates."""
+    from mutuelle.web.claims.demo import HEADER, line, pick
+
     rows: list[tuple[int, str]] = []
     n = 0
     for number, members in households:
@@ -114,22 +109,16 @@ def _lines(households, per: int, rng: random.Random, path: Path) -> int:
             for _ in range(rng.randint(per // 2, per * 3 // 2)):
                 n += 1
                 day = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(365))
-                _, code, billed, br, amo = rng.choices(MIX, weights)[0]
-                invoice = code == "medecines_douces"
-                src, emitter = ("member_invoice", number) if invoice else ("amo", "CPAM38")
-                act, benefit = ("", code) if invoice else (code, "")
+                text = line(f"L{n}", number, rank, birth, day.isoformat(), pick(rng))
                 when = day.toordinal()
                 if rng.random() < 0.005:  # a late line: received weeks after its care date
                     when += rng.randint(20, 60)
-                who = f"{number};{birth};{rank}"
-                text = f"L{n};{src};{emitter};{who};{day};{act};{benefit};{billed};{br};{amo}"
                 if rng.random() < 0.001:
                     text = text.replace(f";{day};", ";2025-02-30;")
                 rows.append((when, text))
     rows.sort(key=lambda r: r[0])
     with path.open("w", encoding="utf-8") as f:
-        f.write("line_id;source;emitter;adhesion_no;beneficiary_birth_date;beneficiary_rank;"
-                "care_date;act_code;benefit;billed_cents;br_cents;amo_cents\n")  # fmt: skip
+        f.write(HEADER + "\n")
         for _, text in rows:
             f.write(text + "\n")
     return n

@@ -42,6 +42,7 @@ COMMANDS: tuple[str, ...] = (
     "ingest",
     "pay",
     "decompte",
+    "demo-claims",
 )
 
 

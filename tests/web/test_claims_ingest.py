@@ -191,7 +191,7 @@ def test_json_lines_and_a_missing_file(capsys, tmp_path, family) -> None:
     assert "introuvable" in capsys.readouterr().out
 
 
-def test_a_cancellation_of_an_unknown_line_or_of_a_line_in_the_same_batch(
+def test_a_cancellation_of_an_unknown_line_or_of_a_line_in_the_same_chunk(
     capsys, tmp_path, family
 ) -> None:
     no = family.number
@@ -200,12 +200,24 @@ def test_a_cancellation_of_an_unknown_line_or_of_a_line_in_the_same_batch(
         _row(no, "X1", "", reverses_line_id="N1", billed=0, br=0, amo=0),
         _row(no, "X2", "", reverses_line_id="NOPE", billed=0, br=0, amo=0),
     ]
+    # the cancellation is settled after its target, in the same chunk; the unknown one rejected
     out = _ingest(capsys, _write(tmp_path / "c.csv", rows))
-    assert (out["settled"], out["rejected"]) == (1, 2)
+    assert (out["settled"], out["rejected"], out["cancelled"]) == (2, 1, 1)
+    assert out["to_pay_cents"] == 0 and _current()["N1"] == 0
     reasons = dict(Rejection.objects.values_list("line_id", "reason"))
-    assert "même lot" in reasons["X1"] and "inconnue" in reasons["X2"]
-    again = _ingest(capsys, _write(tmp_path / "c2.csv", [rows[1]]))
-    assert again["cancelled"] == 1 and _current()["N1"] == 0
+    assert set(reasons) == {"X2"} and "inconnue" in reasons["X2"]
+    _check_books()
+    # the cancellation first, then its target, a line after it: the same, in order
+    late = [
+        _row(no, "X3", "", reverses_line_id="N2", billed=0, br=0, amo=0),
+        _row(no, "N2", "2025-03-04", code="G"),
+        _row(no, "N3", "2025-03-05", code="G"),
+    ]
+    out = _ingest(capsys, _write(tmp_path / "c2.csv", late))
+    assert (out["settled"], out["rejected"], out["cancelled"]) == (3, 0, 1)
+    assert _current()["N2"] == 0 and _current()["N3"] > 0
+    again = _ingest(capsys, _write(tmp_path / "c2.csv", late))
+    assert again["already_done"]
     _check_books()
 
 
@@ -218,4 +230,70 @@ def test_the_same_act_from_the_amo_and_the_member_s_invoice_is_paid_once(
     out = _ingest(capsys, _write(tmp_path / "facture.csv", [invoice]))
     assert out["rejected"] == 1 and out["settled"] == 0
     assert "autre voie" in Rejection.objects.get(line_id="F1").reason
+    _check_books()
+
+
+def test_the_amo_s_line_for_a_beneficiary_linked_elsewhere_is_not_paid(
+    capsys, tmp_path, family
+) -> None:
+    """I-188: the member's link ended on 1 April; the spouse is linked to another complementary.
+    The AMO's lines from those dates are rejected with the reason; care before, the child's
+    line and the member's own invoice are paid."""
+    from mutuelle.web.claims.models import NoemieLink
+
+    no = family.number
+    member = family.member
+    spouse = family.affiliations.get(role="spouse").person
+    NoemieLink.objects.create(
+        adhesion=family, person=member, status="ended", since=dt.date(2025, 4, 1)
+    )
+    NoemieLink.objects.create(adhesion=family, person=spouse, status="elsewhere")
+    spouse_birth = spouse.birth_date.isoformat()
+    rows = [
+        _row(no, "L1", "2025-03-20", code="G"),  # before the end of the link: paid
+        _row(no, "L2", "2025-04-02", code="G"),  # after: rejected
+        _row(no, "L3", "2025-04-03", code="G", rank=2, birth=spouse_birth),  # elsewhere
+        _row(no, "L4", "2025-04-03", code="G", rank=3, birth="2015-04-02"),  # the child: paid
+        _row(
+            no,
+            "L5",
+            "2025-04-04",
+            benefit="medecines_douces",
+            billed=6000,
+            br=0,
+            amo=0,
+            source="member_invoice",
+        ),
+    ]
+    out = _ingest(capsys, _write(tmp_path / "noemie.csv", rows))
+    assert (out["settled"], out["rejected"]) == (3, 2)
+    reasons = {r.line_id: r for r in Rejection.objects.all()}
+    assert set(reasons) == {"L2", "L3"}
+    assert "terminé depuis le 01/04/2025" in reasons["L2"].reason
+    assert "autre organisme complémentaire" in reasons["L3"].reason
+    assert "remboursé deux fois" in reasons["L3"].reason and reasons["L3"].field == "source"
+    assert set(_current()) == {"L1", "L4", "L5"}
+    _check_books()
+
+
+def test_a_tiers_payant_line_names_the_household_on_its_charge_even_when_reversed(
+    capsys, tmp_path, family
+) -> None:
+    """I-221: paid to the pharmacy, the charge posting names the adhesion; its cancellation
+    (a later file, history reloaded) mirrors it, so the household's spending nets to 0."""
+    from mutuelle.web.journal.models import JournalPosting
+
+    no = family.number
+    tp = {"payee": "professional", "practitioner_id": "PHARMA-38-1",
+          "professional_iban": "FR1420041010050500013M02606"}  # fmt: skip
+    line = _row(no, "P1", "2025-03-02", code="PH7", billed=1240, br=1240, amo=806, **tp)
+    _ingest(capsys, _write(tmp_path / "p1.csv", [line]))
+    charge = JournalPosting.objects.filter(account="benefits", adhesion=no)
+    assert charge.count() == 1 and charge.get().cents == _current()["P1"] > 0
+    payable = Account(AccountKind.benefits_payable, party="PHARMA-38-1")
+    assert journal.balance_of(payable) == -_current()["P1"]
+    cancel = _row(no, "X1", "", reverses_line_id="P1", billed=0, br=0, amo=0)
+    _ingest(capsys, _write(tmp_path / "p2.csv", [cancel]))
+    assert charge.count() == 2 and sum(p.cents for p in charge) == 0
+    assert journal.balance_of(payable) == 0
     _check_books()

@@ -266,3 +266,29 @@ def test_the_lfss_2026_contribution_is_a_tax_not_income(population) -> None:
     assert offer["P/C"] == "100,00 %"
     notes = flat(" ".join(section.notes))
     assert "TSA 3 981,00 €, LFSS 2026 615,00 €" in notes
+
+
+def test_a_tiers_payant_settlement_appears_in_its_care_category(population) -> None:
+    """Claims' settlements paid to a pharmacy (tiers payant, Règlement particuliers V-8): the
+    payable names the professional, the charge names the household (I-221), so the spending
+    by care category counts them — 20 households × 45 € = 900 € of « Soins courants »."""
+    from mutuelle.claims.postings import Payee, settlement_entry
+
+    call_contributions(population[0], 2_500_000, 331_750)
+    for i, number in enumerate(population):
+        payee = Payee(number, "PHARMA-38-1", RANGE, FORMULA, "soins_courants")
+        entry = settlement_entry(f"t{i}", 1, 4_500, payee, D(2025, 5, 2), D(2025, 5, 9), "test")
+        assert entry is not None
+        post(entry)
+    report = services.preview("2025", services.compute_all(TODAY))
+    spending = report.section("spending")
+    assert not spending.unavailable
+    (table,) = spending.tables
+    assert [label for label, _ in table.rows] == ["Soins courants"]
+    assert flat(table.rows[0][1][-1].text) == "900,00 €"
+    assert not spending.notes  # nothing left out
+    # The professional is still the one owed; the charge is the whole account's.
+    from mutuelle.web.journal.services import balance_of
+
+    assert balance_of(Account(AccountKind.benefits_payable, party="PHARMA-38-1")) == -90_000
+    assert balance_of(Account(AccountKind.benefits)) == 90_000

@@ -3,10 +3,12 @@
 A settlement of ``x`` cents is a charge owed to its payee: debit ``benefits`` (the charge, with
 the range, formula and care category on the posting), credit ``benefits_payable`` of the
 adhesion (the member is paid) or of the professional (third-party payment, Règlement
-particuliers V-8). A revision reverses the settlement it replaces (``benefit_reversed``, the
-mirror postings) and posts the new one; a cancellation reverses. Keys are stable, so a rerun
-posts nothing new: ``claim:<uid>:v<version>`` for a settlement, ``…:v<version>:reversed`` for
-its reversal. An entry of 0 € is not posted (a refusal moves no money).
+particuliers V-8) — then the ``benefits`` posting names the adhesion whose care it is, so the
+committee's spending by care category counts it (docs I-221). A revision reverses the
+settlement it replaces (``benefit_reversed``, the mirror postings) and posts the new one; a
+cancellation reverses. Keys are stable, so a rerun posts nothing new:
+``claim:<uid>:v<version>`` for a settlement, ``…:v<version>:reversed`` for its reversal. An
+entry of 0 € is not posted (a refusal moves no money).
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ class Payee:
     formula: str | None
     category: str | None  # the benefit code (its care category)
 
+    def charge(self) -> Account:
+        """The ``benefits`` account of the charge; under third-party payment it names the
+        adhesion whose care it is, since the payable names the professional (docs I-221)."""
+        if self.professional:
+            return Account(AccountKind.benefits, adhesion=self.adhesion_no or None)
+        return Account(AccountKind.benefits)
+
     def account(self) -> Account:
         if self.professional:
             return Account(AccountKind.benefits_payable, party=self.professional)
@@ -56,9 +65,7 @@ def settlement_entry(
         period_start=care_date,
         period_end=care_date,
         postings=(
-            Posting(
-                Account(AccountKind.benefits), cents, payee.range, payee.formula, payee.category
-            ),
+            Posting(payee.charge(), cents, payee.range, payee.formula, payee.category),
             Posting(payee.account(), -cents, payee.range, payee.formula, payee.category),
         ),
         source=SOURCE,
@@ -79,9 +86,7 @@ def reversal_entry(
         period_start=care_date,
         period_end=care_date,
         postings=(
-            Posting(
-                Account(AccountKind.benefits), -cents, payee.range, payee.formula, payee.category
-            ),
+            Posting(payee.charge(), -cents, payee.range, payee.formula, payee.category),
             Posting(payee.account(), cents, payee.range, payee.formula, payee.category),
         ),
         source=SOURCE,

@@ -114,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"  lignes lues : {summary['read']}")
     print(f"  réglées : {summary['settled']}")
     print(f"  rejetées : {summary['rejected']} (rapport : {rejects_path})")
+    if summary["rejected"] and not args.dry_run:
+        print("    à corriger et renvoyer dans le back-office : /gestion/prestations/rejets/")
     print(f"  déjà reçues : {summary['duplicates']}")
     if summary["revised"] or summary["cancelled"]:
         print(f"  règlements revus : {summary['revised']}, annulés : {summary['cancelled']}")

@@ -69,6 +69,11 @@ def run(args: argparse.Namespace) -> int:
             f"{batch.count} virement(s), {format_euros(batch.total_cents)} : fichier {args.out} "
             "(pain.001.001.09, validé)"
         )
+    elif result.without_iban:
+        print(
+            f"Aucun virement possible : {len(result.without_iban)} bénéficiaire(s) sans IBAN "
+            "(saisir l'IBAN vérifié de l'adhésion, ou un mandat actif) ; aucun fichier produit."
+        )
     else:
         print("Rien à payer : aucun fichier produit.")
     for d in result.without_iban:

@@ -10,6 +10,7 @@ from mutuelle.journal.contributions import (
 )
 from mutuelle.journal.fold import TotalsBy, balance, balances, distinct, totals
 from mutuelle.journal.model import (
+    ABOUT_ADHESION,
     ACCOUNT_LABELS,
     ENTRY_LABELS,
     PER_ADHESION,
@@ -25,6 +26,7 @@ from mutuelle.journal.model import (
 from mutuelle.journal.opening import NotAnOpening, opening_entries, reopen
 
 __all__ = [
+    "ABOUT_ADHESION",
     "ACCOUNT_LABELS",
     "ENTRY_LABELS",
     "PER_ADHESION",

@@ -12,7 +12,15 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Literal
 
-from mutuelle.journal.model import Account, AccountKind, Entry, EntryKind, KeyConflict, Posting
+from mutuelle.journal.model import (
+    ABOUT_ADHESION,
+    Account,
+    AccountKind,
+    Entry,
+    EntryKind,
+    KeyConflict,
+    Posting,
+)
 
 TotalsBy = Literal["account", "adhesion", "party", "range", "formula", "care_category", "kind"]
 
@@ -39,6 +47,9 @@ def balances(entries: Iterable[Entry]) -> Mapping[Account, int]:
 
 
 def balance(entries: Iterable[Entry], account: Account) -> int:
+    if account.kind in ABOUT_ADHESION and account.adhesion is None:
+        # The whole charge: the adhesion on its postings is analytic (docs I-221).
+        return sum(c for a, c in balances(entries).items() if a.kind is account.kind)
     return balances(entries).get(account, 0)
 
 

@@ -65,6 +65,10 @@ ACCOUNT_LABELS: dict[AccountKind, str] = {
 
 # Accounts kept per adhesion (the adhesion number is required, no party).
 PER_ADHESION = frozenset({AccountKind.member_contributions, AccountKind.undue})
+# The charge of a benefit may name the household whose care it is (analytic, like the care
+# category): a benefit paid to a professional (tiers payant) names no adhesion on its payable
+# posting, so its ``benefits`` posting does (docs I-221).
+ABOUT_ADHESION = frozenset({AccountKind.benefits})
 
 
 class EntryKind(StrEnum):
@@ -126,6 +130,8 @@ class Account:
                     "le compte benefits_payable se tient par adhésion ou par professionnel "
                     "(un et un seul des deux)"
                 )
+        elif kind in ABOUT_ADHESION and self.party is None:
+            pass  # the adhesion, if any, says whose care the charge is about
         elif self.adhesion is not None or self.party is not None:
             raise ValueError(f"le compte {kind.value} est un compte de la Mutuelle, pas d'un tiers")
 

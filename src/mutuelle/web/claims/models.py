@@ -77,7 +77,11 @@ class ClaimLine(AppendOnlyModel):
                 fields=["source", "emitter", "line_id"], name="claims_line_unique_per_emitter"
             )
         ]
-        indexes = [models.Index(fields=["person", "adhesion"], name="claims_line_beneficiary")]
+        indexes = [
+            models.Index(fields=["person", "adhesion"], name="claims_line_beneficiary"),
+            # the same act received by another path (I-187): by beneficiary and care date
+            models.Index(fields=["person", "care_date"], name="claims_line_person_day"),
+        ]
 
     @property
     def uid(self) -> str:
@@ -198,7 +202,14 @@ class NoemieLink(models.Model):
     linked, not linked, ended. One beneficiary is linked to one complementary only (reference
     regulation.md §7.1): a beneficiary still linked elsewhere must not be reimbursed twice."""
 
-    STATUS = [("linked", "relié"), ("not_linked", "non relié"), ("ended", "lien terminé")]
+    STATUS = [
+        ("linked", "relié"),
+        ("not_linked", "non relié"),
+        ("ended", "lien terminé"),
+        ("elsewhere", "relié à un autre organisme complémentaire"),
+    ]
+    # The states in which a line télétransmise by the AMO is not paid (docs I-188).
+    BLOCKING = ("ended", "elsewhere")
 
     adhesion = models.ForeignKey("members.Adhesion", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="+")

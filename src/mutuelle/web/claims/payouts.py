@@ -175,6 +175,11 @@ def pay(on: dt.date, *, actor: Any = None) -> PayResult:
                     entry_key=entry.key,
                 )
             )
+        if not instructions and not entries:
+            # nothing paid nor recorded: the date stays open, so that once the missing IBANs
+            # are recorded the same date pays (an empty batch would be « already made »)
+            transaction.set_rollback(True)
+            return result
         if instructions:
             record, _ = payments.produce_transfer_file(
                 on, instructions, idempotency_key=key, actor=actor

@@ -215,6 +215,7 @@ class Ingest:
             settlement_id__in=[s.pk for s in live.values()], reversing=False
         ).order_by("id"):
             entries[c.settlement_id].append(_consumption(c))
+        numbers = {f.adhesion_id: f.number for f in self._families.values() if f}
         for lid, s in live.items():
             ln = lines[lid]
             uid = ln.uid
@@ -231,7 +232,8 @@ class Ingest:
             )
             out[(ln.adhesion_id, ln.person_id)].append(held)
             payee = Payee(
-                s.payable_adhesion,
+                # (paid to a professional: the adhesion still names whose care it is, I-221)
+                s.payable_adhesion or numbers.get(ln.adhesion_id, ""),
                 s.payable_party or None,
                 s.range,
                 s.formula or None,
@@ -293,9 +295,13 @@ class Ingest:
         file: m.ClaimFile | None,
     ) -> list[Outcome]:
         """Process a chunk in one transaction (with the file's checkpoint); the outcomes."""
+        first, then = _cancellations_last(records)
         try:
             with transaction.atomic():
-                outcomes = self._process(records, file)
+                outcomes = self._process(first, file)
+                if then:
+                    # a cancellation of a line of this chunk: settled after its target
+                    outcomes = sorted(outcomes + self._process(then, file), key=lambda o: o.line_no)
                 if self.dry_run:
                     transaction.set_rollback(True)
         except BaseException:
@@ -340,6 +346,7 @@ class Ingest:
         targets = _known_uids([], [ln.reverses_uid for ln in unique if ln.reverses_uid])
         in_chunk = {ln.uid for ln in unique if not ln.is_cancellation}
         ready: list[tuple[ClaimLine, _Family, Insured, CareEvent | None]] = []
+        blocked = _noemie_blocked(unique, self._families)
         for ln in unique:
             fam = self._families.get(ln.adhesion_no)
             if fam is None:
@@ -349,6 +356,12 @@ class Ingest:
             if isinstance(person, str):
                 rejections.append(_reject(ln, "beneficiary_rank", person))
                 continue
+            link = blocked.get((fam.adhesion_id, person.ref))
+            if ln.source == "amo" and not ln.is_cancellation and link is not None:
+                why = _noemie_refusal(link, ln.care_date)
+                if why:
+                    rejections.append(_reject(ln, "source", why, Code.REFUSED))
+                    continue
             if ln.is_cancellation:
                 target = ln.reverses_uid or ""
                 if target not in targets:
@@ -465,7 +478,8 @@ class Ingest:
         counts.rejected = len(rejections)
         counts.settled = sum(1 for o in outcomes.values() if o.status == "settled")
         if file is not None:
-            file.lines_done = max(n for n, _, _ in records) if records else file.lines_done
+            if records:
+                file.lines_done = max(file.lines_done, *(n for n, _, _ in records))
             total = Counts(**{k: int(v) for k, v in file.counts.items()})
             total.add(counts.as_dict())
             file.counts = total.as_dict()
@@ -476,6 +490,59 @@ class Ingest:
         self.timings["settling"] += t2 - t1
         self.timings["writing"] += t3 - t2
         return [outcomes[k] for k in sorted(outcomes)]
+
+
+def _noemie_blocked(
+    lines: Sequence[ClaimLine], families: dict[str, _Family | None]
+) -> dict[tuple[int, int], m.NoemieLink]:
+    """The NOEMIE links, ended or held by another complementary, of the chunk's beneficiaries
+    received from the AMO (one query; none when no line comes from the AMO)."""
+    ids = {
+        f.adhesion_id for ln in lines if ln.source == "amo" and (f := families.get(ln.adhesion_no))
+    }
+    if not ids:
+        return {}
+    links = m.NoemieLink.objects.filter(adhesion_id__in=ids, status__in=m.NoemieLink.BLOCKING)
+    return {(lk.adhesion_id, lk.person_id): lk for lk in links}
+
+
+def _noemie_refusal(link: m.NoemieLink, care: dt.date | None) -> str:
+    """Why a line télétransmise by the AMO is not paid, or "" (docs I-188): a beneficiary is
+    linked to one complementary only (reference regulation.md §7.1; Règlement particuliers V-6
+    Télétransmission), so the AMO's line for one whose link ended, or is held by another
+    complementary, from the date it says, is not reimbursed twice."""
+    if link.since is not None and care is not None and care < link.since:
+        return ""  # care before the link changed: the link covered it
+    since = f" depuis le {link.since:%d/%m/%Y}" if link.since else ""
+    what = (
+        "le lien NOEMIE de ce bénéficiaire est terminé"
+        if link.status == "ended"
+        else "ce bénéficiaire est relié (NOEMIE) à un autre organisme complémentaire"
+    )
+    return (
+        f"{what}{since} : un bénéficiaire relié à deux complémentaires ne doit pas être "
+        "remboursé deux fois ; ligne de l'Assurance Maladie non réglée (l'adhérent peut "
+        "envoyer le décompte de la Sécurité sociale et la facture, Annexe 1 « non "
+        "bénéficiaires NOEMIE »)"
+    )
+
+
+_Record = tuple[int, dict[str, Any] | Rejection, bool]
+
+
+def _cancellations_last(records: Sequence[_Record]) -> tuple[list[_Record], list[_Record]]:
+    """The chunk's records, the cancellations of a line of the same chunk set apart: they are
+    settled once their target is (docs/claims-format.md, cancellations)."""
+    ids = {
+        str(r.get("line_id") or "").strip() for _, r, _ in records if not isinstance(r, Rejection)
+    }
+    first: list[_Record] = []
+    then: list[_Record] = []
+    for item in records:
+        rec = item[1]
+        target = "" if isinstance(rec, Rejection) else str(rec.get("reverses_line_id") or "")
+        (then if target.strip() and target.strip() in ids else first).append(item)
+    return first, then
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -645,7 +712,8 @@ class _Writer:
             c.settlement_id = self.settlements[index].pk
             rows.append(c)
         bulk_insert(m.ConsumptionEntry, rows)
-        journal.post_many(self.entries, batch=batch)
+        # one key look-up and one COPY for the chunk's entries (not the journal's 500 a time)
+        journal.post_many(self.entries, batch=batch, chunk=max(1, len(self.entries)))
 
 
 def bulk_insert(model: Any, objs: Sequence[Any]) -> None:

@@ -84,6 +84,20 @@ def current_settlements(
     ]
 
 
+MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+               "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+
+
+def months_of(shown: list[Shown]) -> list[tuple[str, str]]:
+    """The months that have care, newest first: (``YYYY-MM``, « d'octobre 2026 »)."""
+    seen = sorted({(s.row.care_date.year, s.row.care_date.month) for s in shown}, reverse=True)
+    out = []
+    for y, mo in seen:
+        name = MONTH_NAMES[mo - 1]
+        out.append((f"{y}-{mo:02d}", f"{'d’' if name[0] in 'aeiou' else 'de '}{name} {y}"))
+    return out
+
+
 def undue_of(adhesion: Adhesion) -> int:
     """What the member owes on benefits (a debit balance of their payable account, V-9)."""
     return max(

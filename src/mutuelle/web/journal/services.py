@@ -26,6 +26,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from mutuelle.journal import (
+    ABOUT_ADHESION,
     Account,
     AccountKind,
     ContributionStatus,
@@ -269,9 +270,11 @@ def post_many(
 
 def balance_of(account: Account) -> int:
     """The account's balance (debits − credits), summed by the database."""
-    total = JournalPosting.objects.filter(
-        account=account.kind.value, adhesion=account.adhesion, party=account.party
-    ).aggregate(total=Sum("cents"))["total"]
+    rows = JournalPosting.objects.filter(account=account.kind.value)
+    if not (account.kind in ABOUT_ADHESION and account.adhesion is None):
+        # (a ``benefits`` account without adhesion is the whole charge: docs I-221)
+        rows = rows.filter(adhesion=account.adhesion, party=account.party)
+    total = rows.aggregate(total=Sum("cents"))["total"]
     return int(total or 0)
 
 

@@ -56,7 +56,8 @@ def money_facts() -> MoneyFacts | Unavailable:
     if not lines:
         return Unavailable(UNAVAILABLE_MONEY)
     # Benefits by care category and household: the settlement entry's benefits postings carry
-    # the category, its benefits_payable posting the adhesion.
+    # the category, its benefits_payable posting the adhesion — or, paid to a professional
+    # (tiers payant), the benefits posting itself (docs I-221).
     households: dict[int, str] = {}
     for r in JournalPosting.objects.filter(
         account=AccountKind.benefits_payable.value, adhesion__isnull=False
@@ -65,9 +66,14 @@ def money_facts() -> MoneyFacts | Unavailable:
     care: dict[tuple[str, Any, Any, str], int] = defaultdict(int)
     unattributed = False
     for r in JournalPosting.objects.filter(account=AccountKind.benefits.value).values(
-        "entry_id", "care_category", "cents", "entry__period_start", "entry__period_end"
+        "entry_id",
+        "adhesion",
+        "care_category",
+        "cents",
+        "entry__period_start",
+        "entry__period_end",
     ):
-        who = households.get(r["entry_id"])
+        who = r["adhesion"] or households.get(r["entry_id"])
         if who and r["care_category"]:
             key = (r["care_category"], r["entry__period_start"], r["entry__period_end"], who)
             care[key] += int(r["cents"])
