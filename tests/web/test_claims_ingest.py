@@ -297,3 +297,22 @@ def test_a_tiers_payant_line_names_the_household_on_its_charge_even_when_reverse
     assert charge.count() == 2 and sum(p.cents for p in charge) == 0
     assert journal.balance_of(payable) == 0
     _check_books()
+
+
+def test_a_settled_benefit_is_charged_to_its_care_category(capsys, tmp_path, family) -> None:
+    """The committee's spending by care category (convention art. 5, 5th indicator) reads the
+    guarantee table's category on the benefit's postings, never the benefit code."""
+    from mutuelle.web.journal.models import JournalPosting
+
+    no = family.number
+    rows = [
+        _row(no, "K1", "2025-03-02", code="G", pf=200),
+        _row(no, "K2", "2025-03-05", benefit="medecines_douces", billed=6000, br=0, amo=0),
+    ]
+    _ingest(capsys, _write(tmp_path / "k.csv", rows))
+    categories = set(
+        JournalPosting.objects.filter(account=AccountKind.benefits.value).values_list(
+            "care_category", flat=True
+        )
+    )
+    assert categories == {"soins_courants", "prevention_bien_etre"}

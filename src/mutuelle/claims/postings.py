@@ -34,7 +34,7 @@ class Payee:
     professional: str | None  # the practitioner's id under third-party payment
     range: str
     formula: str | None
-    category: str | None  # the benefit code (its care category)
+    category: str | None  # the benefit's care category in its guarantee table
 
     def charge(self) -> Account:
         """The ``benefits`` account of the charge; under third-party payment it names the

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import time
@@ -216,6 +217,7 @@ class Ingest:
         ).order_by("id"):
             entries[c.settlement_id].append(_consumption(c))
         numbers = {f.adhesion_id: f.number for f in self._families.values() if f}
+        offers = {f.adhesion_id: f.household.offer for f in self._families.values() if f}
         for lid, s in live.items():
             ln = lines[lid]
             uid = ln.uid
@@ -237,7 +239,7 @@ class Ingest:
                 s.payable_party or None,
                 s.range,
                 s.formula or None,
-                s.benefit,
+                care_category(offers[ln.adhesion_id], s.range, s.benefit),
             )
             current[uid] = _Current(s.pk, ln.pk, payee, s.care_date)
         return out, current
@@ -622,6 +624,17 @@ def _line_row(
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _code_categories(offer: str, range_id: str) -> dict[str, str]:
+    return compile_plan(offer, range_id).code_categories
+
+
+def care_category(offer: str, range_id: str, benefit: str) -> str | None:
+    """The care category of a benefit code in its guarantee table: the committee's spending by
+    care category (convention art. 5, 5th indicator) reads it on the benefit's postings."""
+    return _code_categories(offer, range_id).get(benefit)
+
+
 class _Writer:
     """The rows of a chunk's changes, written in a few batched inserts at the end."""
 
@@ -642,7 +655,8 @@ class _Writer:
     ) -> Outcome:
         party = line_row.practitioner_id if line_row and line_row.payee == "professional" else ""
         formula = c.settlement.formula if c.settlement else None
-        payee = Payee(fam.number, party or None, fam.range, formula, c.event.benefit)
+        category = care_category(fam.household.offer, fam.range, c.event.benefit)
+        payee = Payee(fam.number, party or None, fam.range, formula, category)
         assert line_row is not None or cur is not None
         s = c.settlement
         prev = c.previous
