@@ -40,7 +40,12 @@ def test_the_health_officer_reads_the_latest_report_and_downloads_it(page, tmp_p
     links.nth(links.count() - 1).click()
     page.wait_for_selector("article.report")
     with page.expect_download() as dl:
-        page.get_by_role("link", name="Télécharger (XLSX)").click()
+        page.get_by_role("link", name="rapport à imprimer (PDF)").click()
+    pdf = tmp_path / "rapport.pdf"
+    dl.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="classeur (XLSX)").click()
     path = tmp_path / "rapport.xlsx"
     dl.value.save_as(path)
     assert path.stat().st_size > 2000
