@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -51,3 +52,32 @@ def fail(message: str, as_json: bool, **extra: Any) -> int:
     else:
         print(f"erreur : {message}", file=sys.stderr)
     return 2
+
+
+def add_sepa_file_arguments(parser: Any, date_help: str) -> None:
+    """The arguments of a command that writes one SEPA file for a date (``collect``,
+    ``bill-refunds``, ``pay``): ``--date``, ``--out``, ``--json``."""
+    parser.add_argument("--date", required=True, help=date_help)
+    parser.add_argument("--out", required=True, metavar="FICHIER.xml")
+    parser.add_argument("--json", action="store_true")
+
+
+def sepa_file_target(args: Any) -> tuple[dt.date, Path] | str:
+    """The date and the output file of such a command, or the message saying what is wrong."""
+    try:
+        on = dt.date.fromisoformat(args.date)
+    except ValueError:
+        return f"--date {args.date} : date illisible (AAAA-MM-JJ)"
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        return f"--out : le dossier {out.parent} n'existe pas"
+    return on, out
+
+
+def sepa_failure(exc: Any, as_json: bool) -> int:
+    """A SEPA file refused (``mutuelle.sepa.SepaError``): its message and each problem."""
+    details = [str(d) for d in exc.details]
+    if as_json:
+        print_json({"error": exc.message, "problems": details})
+        return 2
+    return fail("\n".join([exc.message, *(f"  - {d}" for d in details)]), False)

@@ -4,12 +4,16 @@ paid beyond what is called for ended adhesions (renunciation, termination, death
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from mutuelle.commands import _django
-from mutuelle.commands._io import fail, print_json
+from mutuelle.commands._io import (
+    add_sepa_file_arguments,
+    fail,
+    print_json,
+    sepa_failure,
+    sepa_file_target,
+)
 
 
 def register(sub: Any) -> None:
@@ -20,20 +24,15 @@ def register(sub: Any) -> None:
         "régularisation de l'appel) : un virement et une écriture de remboursement chacune, "
         "une seule fois (un fichier par date).",
     )
-    p.add_argument("--date", required=True, help="date d'exécution, AAAA-MM-JJ")
-    p.add_argument("--out", required=True, metavar="FICHIER.xml")
-    p.add_argument("--json", action="store_true")
+    add_sepa_file_arguments(p, "date d'exécution, AAAA-MM-JJ")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        on = dt.date.fromisoformat(args.date)
-    except ValueError:
-        return fail(f"--date {args.date} : date illisible (AAAA-MM-JJ)", args.json)
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        return fail(f"--out : le dossier {out.parent} n'existe pas", args.json)
+    target = sepa_file_target(args)
+    if isinstance(target, str):
+        return fail(target, args.json)
+    on, out = target
     _django.setup()
     from mutuelle import sepa
     from mutuelle.money import format_euros
@@ -43,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = refunds.pay_refunds(on)
     except sepa.SepaError as exc:
-        return fail("\n".join([exc.message, *(f"  - {d}" for d in exc.details)]), args.json)
+        return sepa_failure(exc, args.json)
     if report.file is not None:
         out.write_bytes(payments.file_bytes(report.file))
     if args.json:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from mutuelle.commands import _django
-from mutuelle.commands._io import fail, print_json
+from mutuelle.commands._io import (
+    add_sepa_file_arguments,
+    fail,
+    print_json,
+    sepa_failure,
+    sepa_file_target,
+)
 
 
 def register(sub: Any) -> None:
@@ -19,22 +23,17 @@ def register(sub: Any) -> None:
         "payant par prélèvement avec un mandat actif ; un fichier par date (relancer rend le "
         "même fichier, sans rien passer deux fois au journal).",
     )
-    p.add_argument("--date", required=True, help="date de prélèvement, AAAA-MM-JJ")
-    p.add_argument("--out", required=True, metavar="FICHIER.xml")
-    p.add_argument("--json", action="store_true")
+    add_sepa_file_arguments(p, "date de prélèvement, AAAA-MM-JJ")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from mutuelle.money import format_euros
 
-    try:
-        on = dt.date.fromisoformat(args.date)
-    except ValueError:
-        return fail(f"--date {args.date} : date illisible (AAAA-MM-JJ)", args.json)
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        return fail(f"--out : le dossier {out.parent} n'existe pas", args.json)
+    target = sepa_file_target(args)
+    if isinstance(target, str):
+        return fail(target, args.json)
+    on, out = target
     _django.setup()
     from mutuelle import sepa
     from mutuelle.web.billing import collection
@@ -43,11 +42,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = collection.collect(on)
     except sepa.SepaError as exc:
-        details = list(exc.details)
-        if args.json:
-            print_json({"error": exc.message, "problems": details})
-            return 2
-        return fail("\n".join([exc.message, *(f"  - {d}" for d in details)]), False)
+        return sepa_failure(exc, args.json)
     if report.file is not None:
         out.write_bytes(payments.file_bytes(report.file))
     if args.json:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from mutuelle.commands import _django
-from mutuelle.commands._io import fail, print_json
+from mutuelle.commands._io import (
+    add_sepa_file_arguments,
+    fail,
+    print_json,
+    sepa_failure,
+    sepa_file_target,
+)
 from mutuelle.money import format_euros
 
 
@@ -23,17 +27,15 @@ def register(sub: Any) -> None:
             "fichier ; un arrêt en cours de route ne laisse rien."
         ),
     )
-    p.add_argument("--date", required=True, help="date d'exécution des virements (AAAA-MM-JJ)")
-    p.add_argument("--out", required=True, metavar="FICHIER.xml")
-    p.add_argument("--json", action="store_true")
+    add_sepa_file_arguments(p, "date d'exécution des virements (AAAA-MM-JJ)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        on = dt.date.fromisoformat(args.date)
-    except ValueError:
-        return fail(f"--date : date invalide {args.date!r} (format AAAA-MM-JJ)", args.json)
+    target = sepa_file_target(args)
+    if isinstance(target, str):
+        return fail(target, args.json)
+    on, out = target
     _django.setup()
     from mutuelle import sepa
     from mutuelle.web.claims import payouts
@@ -42,17 +44,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = payouts.pay(on)
     except sepa.SepaError as exc:
-        return fail(f"aucun fichier produit : {exc}", args.json)
+        return sepa_failure(exc, args.json)
     batch = result.batch
     wrote = False
     if batch.sepa_file is not None:
-        Path(args.out).write_bytes(payments.file_bytes(batch.sepa_file))
+        out.write_bytes(payments.file_bytes(batch.sepa_file))
         wrote = True
     totals = payouts.totals()
     data = {
         "date": on.isoformat(),
         "already_paid": not result.created,
-        "file": args.out if wrote else None,
+        "file": str(out) if wrote else None,
         "transfers": batch.count,
         "total_cents": batch.total_cents,
         "without_iban": [{"payee": d.label, "cents": d.cents} for d in result.without_iban],
