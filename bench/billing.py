@@ -42,6 +42,9 @@ def main() -> int:
     parser.add_argument("--year", type=int, default=2027)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument(
+        "--profile", action="store_true", help="cProfile the collection (top 25, cumulative)"
+    )
+    parser.add_argument(
         "--database", help="a database already loaded by an earlier --keep run: reuse it"
     )
     args = parser.parse_args()
@@ -142,9 +145,20 @@ def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
         f"même appel relancé : {again.result.get('entries_posted', 0)} écriture nouvelle en "
         f"{time.perf_counter() - t:.1f} s"
     )
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t = time.perf_counter()
     report = collection.collect(dt.date(args.year, 1, 5))
     collect_s = time.perf_counter() - t
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     count = report.file.count if report.file else 0
     print(
         f"prélèvements du 05/01/{args.year} : {count} mandats, pain.008 validé XSD en "
