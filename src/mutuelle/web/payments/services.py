@@ -328,7 +328,7 @@ def produce_debit_file(
                 for ins, tx, _ in rows
             ],
         )
-        _mark_collected(mandates, rows, collection_date)
+        _mark_collected(record, rows, collection_date)
     return record, True
 
 
@@ -570,28 +570,26 @@ def _insert_rows(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]
 
 
 def _mark_collected(
-    mandates: dict[int, _DebitMandate],
+    record: SepaFile,
     rows: list[tuple[DebitInstruction, sepa.DebitTransaction, MandateAmendment | None]],
     day: dt.date,
 ) -> None:
-    ids: list[int] = []
     for ins, tx, amendment in rows:
-        ids.append(ins.mandate_id)
         if amendment is not None:
             stored = SepaTransaction.objects.get(end_to_end_id=tx.end_to_end_id)
             MandateAmendment.objects.filter(
                 mandate_id=ins.mandate_id, reported_in__isnull=True, on__lte=amendment.on
             ).update(reported_in=stored)
-    # Every mandate of the file is collected on the same day: two UPDATEs, not a CASE per row
-    # (bulk_update of 30 000 mandates took most of a collection's time).
-    for start in range(0, len(ids), 5000):
-        part = ids[start : start + 5000]
-        Mandate.objects.filter(pk__in=part, first_collected_on__isnull=True).update(
-            first_collected_on=day
-        )
-        Mandate.objects.filter(pk__in=part).filter(
-            Q(last_collected_on__isnull=True) | Q(last_collected_on__lt=day)
-        ).update(last_collected_on=day)
+    # Every mandate of the file is collected on the same day: two UPDATEs over the file's
+    # transactions (a subquery: no list of 30 000 ids for the driver to expand), not a CASE per
+    # row (bulk_update of 30 000 mandates took most of a collection's time).
+    collected = Mandate.objects.filter(
+        pk__in=SepaTransaction.objects.filter(file=record).values("mandate_id")
+    )
+    collected.filter(first_collected_on__isnull=True).update(first_collected_on=day)
+    collected.filter(Q(last_collected_on__isnull=True) | Q(last_collected_on__lt=day)).update(
+        last_collected_on=day
+    )
 
 
 def _address(city: str, street: str, postcode: str) -> sepa.PostalAddress | None:
