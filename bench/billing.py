@@ -76,12 +76,15 @@ def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
     t = time.perf_counter()
     if load:
         command = ["demo-data", "--households", str(args.households)]
-        subprocess.run(
+        loaded = subprocess.run(
             [sys.executable, "-m", "mutuelle.cli", *command],
-            check=True,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        if loaded.returncode != 0:
+            print(f"demo-data en échec :\n{loaded.stderr[-3000:]}", file=sys.stderr)
+            return 1
         print(
             f"population de démonstration : {args.households} foyers en "
             f"{time.perf_counter() - t:.1f} s"
