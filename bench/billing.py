@@ -2,7 +2,7 @@
 pain.008 of their mandates.
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/billing.py [--households 30000]
-           [--year 2027] [--keep]
+           [--year 2027] [--keep] [--profile]
 
 Creates a database of its own beside ``DATABASE_URL``'s (dropped at the end unless ``--keep``),
 loads the demonstration population with ``mutuelle demo-data --households N`` (a separate
