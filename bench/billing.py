@@ -40,6 +40,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=30_000)
     parser.add_argument("--year", type=int, default=2027)
+    parser.add_argument("--seed", type=int, help="demo-data's seed (its own default otherwise)")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the collection (top 25, cumulative)"
@@ -76,6 +77,8 @@ def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
     t = time.perf_counter()
     if load:
         command = ["demo-data", "--households", str(args.households)]
+        if args.seed is not None:
+            command += ["--seed", str(args.seed)]
         loaded = subprocess.run(
             [sys.executable, "-m", "mutuelle.cli", *command],
             stdout=subprocess.DEVNULL,
