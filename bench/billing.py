@@ -2,7 +2,7 @@
 pain.008 of their mandates.
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/billing.py [--households 30000]
-           [--year 2027] [--keep]
+           [--year 2027] [--keep] [--profile]
 
 Creates a database of its own beside ``DATABASE_URL``'s (dropped at the end unless ``--keep``),
 loads the demonstration population with ``mutuelle demo-data --households N`` (a separate
@@ -40,7 +40,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=30_000)
     parser.add_argument("--year", type=int, default=2027)
+    parser.add_argument("--seed", type=int, help="demo-data's seed (its own default otherwise)")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the collection (top 25, cumulative)"
+    )
     parser.add_argument(
         "--database", help="a database already loaded by an earlier --keep run: reuse it"
     )
@@ -73,12 +77,17 @@ def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
     t = time.perf_counter()
     if load:
         command = ["demo-data", "--households", str(args.households)]
-        subprocess.run(
+        if args.seed is not None:
+            command += ["--seed", str(args.seed)]
+        loaded = subprocess.run(
             [sys.executable, "-m", "mutuelle.cli", *command],
-            check=True,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        if loaded.returncode != 0:
+            print(f"demo-data en échec :\n{loaded.stderr[-3000:]}", file=sys.stderr)
+            return 1
         print(
             f"population de démonstration : {args.households} foyers en "
             f"{time.perf_counter() - t:.1f} s"
@@ -142,9 +151,20 @@ def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
         f"même appel relancé : {again.result.get('entries_posted', 0)} écriture nouvelle en "
         f"{time.perf_counter() - t:.1f} s"
     )
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t = time.perf_counter()
     report = collection.collect(dt.date(args.year, 1, 5))
     collect_s = time.perf_counter() - t
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     count = report.file.count if report.file else 0
     print(
         f"prélèvements du 05/01/{args.year} : {count} mandats, pain.008 validé XSD en "
