@@ -560,9 +560,15 @@ def _pending(
     a.payroll_deduction = False
     a.payment_mode, a.payment_frequency = PaymentMode.DIRECT_DEBIT, PaymentFrequency.MONTHLY
     a.iban, a.account_holder = DEMO_IBAN, f"{hh.member.first_name} {hh.member.last_name}"
+    kept = []
     for p, aff in hh.dependants:
         aff.start = max(a.start, p.birth_date)
         aff.requested_on = sent
+        # A child who reaches the age limit before the request's effective date cannot join
+        # with it (the limit's end would precede the start: affiliation_end_after_start).
+        if aff.end is None or aff.end >= aff.start:
+            kept.append((p, aff))
+    hh.dependants = kept
     hh.periods = [FormulaPeriod(formula=hh.formula, start=a.start)]
     hh.events = [
         (
