@@ -68,3 +68,17 @@ def test_demo_is_deterministic() -> None:
 
     assert signature(7) == signature(7)
     assert signature(7) != signature(8)
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 2), dt.date(2026, 12, 20)])
+def test_the_population_holds_no_piece_of_an_absent_person_nor_an_end_before_its_start(
+    today: dt.date,
+) -> None:
+    """`demo-data --households 30000` failed: a child born after the adhesion ended kept its
+    justificatif (an unsaved person), and a request's child past the age limit before the
+    request's start got an end before its start (affiliation_end_after_start)."""
+    built = demo.build_population(load_offer("grenoble-2025"), 6000, 2025, today)
+    for hh in built:
+        present = {id(hh.member), *(id(p) for p, _ in hh.dependants)}
+        assert all(d.person is None or id(d.person) in present for d in hh.documents)
+        assert all(f.end is None or f.end >= f.start for _, f in hh.dependants)

@@ -401,6 +401,14 @@ def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date)
                 if aff.end is None or aff.end > a.end:
                     aff.end, aff.end_reason = a.end, EndReason.ADHESION_END
             hh.dependants = [(p, f) for p, f in hh.dependants if f.start <= a.end]
+            _drop_documents_of_the_absent(hh)
+
+
+def _drop_documents_of_the_absent(hh: _Household) -> None:
+    """The justificatifs of a dependant who left the household before it was written (a child
+    born after the adhesion ended, one past the age limit) leave with it."""
+    present = {id(hh.member), *(id(p) for p, _ in hh.dependants)}
+    hh.documents = [d for d in hh.documents if d.person is None or id(d.person) in present]
 
 
 def _insured(hh: _Household) -> list[Insured]:
@@ -569,6 +577,7 @@ def _pending(
         if aff.end is None or aff.end >= aff.start:
             kept.append((p, aff))
     hh.dependants = kept
+    _drop_documents_of_the_absent(hh)
     hh.periods = [FormulaPeriod(formula=hh.formula, start=a.start)]
     hh.events = [
         (
