@@ -59,8 +59,36 @@ def _refresh_statistics(done: int, size: int) -> None:
         cursor.execute("ANALYZE journal_journalentry, journal_journalposting")
 
 
+class _OverAdhesions(BatchKind):
+    """A batch run over a queryset of adhesion keys (``_queryset``), in keyset chunks."""
+
+    def _queryset(self, params: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def count(self, params: Mapping[str, Any]) -> int:
+        return int(self._queryset(params).count())
+
+    def chunk(
+        self, params: Mapping[str, Any], after: Key | None, size: int
+    ) -> Sequence[tuple[Key, Any]]:
+        return keyset_chunk(self._queryset(params), after, size)
+
+
+class BillableOfYear(_OverAdhesions):
+    """A batch run over the billable adhesions of ``params["year"]``, in keyset chunks (the
+    yearly call, its documents)."""
+
+    def chunk_size_for(self, params: Mapping[str, Any]) -> int:
+        return int(params.get("per_chunk") or self.chunk_size)
+
+    def _queryset(self, params: Mapping[str, Any]) -> Any:
+        from mutuelle.web.billing import services
+
+        return services.billable(int(params["year"])).values("pk")
+
+
 @register
-class YearlyCallKind(BatchKind):
+class YearlyCallKind(BillableOfYear):
     name = "yearly-call"
     label = "Appel de cotisation annuel (toutes les adhésions de toutes les gammes)"
     chunk_size = 500
@@ -80,22 +108,6 @@ class YearlyCallKind(BatchKind):
                     raise ParameterError(f"{name} : entre 0 et {hi}")
                 out[name] = value
         return out
-
-    def chunk_size_for(self, params: Mapping[str, Any]) -> int:
-        return int(params.get("per_chunk") or self.chunk_size)
-
-    def _queryset(self, params: Mapping[str, Any]) -> Any:
-        from mutuelle.web.billing import services
-
-        return services.billable(int(params["year"])).values("pk")
-
-    def count(self, params: Mapping[str, Any]) -> int:
-        return int(self._queryset(params).count())
-
-    def chunk(
-        self, params: Mapping[str, Any], after: Key | None, size: int
-    ) -> Sequence[tuple[Key, Any]]:
-        return keyset_chunk(self._queryset(params), after, size)
 
     def finish(self, run: BatchRun, params: Mapping[str, Any]) -> dict[str, Any]:
         """After a bulk load of entries, PostgreSQL's planner statistics are stale until
@@ -185,7 +197,7 @@ class CollectKind(BatchKind):
 
 
 @register
-class UnpaidDayKind(BatchKind):
+class UnpaidDayKind(_OverAdhesions):
     """The unpaid process of a day (``mutuelle unpaid --on D``) as a resumable run: notices,
     suspensions, terminations, reinstatements, adhesion by adhesion (each act once)."""
 
@@ -200,14 +212,6 @@ class UnpaidDayKind(BatchKind):
         from mutuelle.web.billing import unpaid
 
         return unpaid.candidates(dt.date.fromisoformat(params["on"])).values("pk")
-
-    def count(self, params: Mapping[str, Any]) -> int:
-        return int(self._queryset(params).count())
-
-    def chunk(
-        self, params: Mapping[str, Any], after: Key | None, size: int
-    ) -> Sequence[tuple[Key, Any]]:
-        return keyset_chunk(self._queryset(params), after, size)
 
     def process(
         self, run: BatchRun, params: Mapping[str, Any], items: Sequence[Any]

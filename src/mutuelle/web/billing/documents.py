@@ -15,15 +15,13 @@ from mutuelle.documents import DocumentKind
 from mutuelle.journal import AccountKind, EntryKind, moves_money
 from mutuelle.refusal import Refusal
 from mutuelle.web.billing import services
+from mutuelle.web.billing.batches import BillableOfYear
 from mutuelle.web.billing.unpaid import _addressee
 from mutuelle.web.documents import services as documents
 from mutuelle.web.jobs.framework import (
-    BatchKind,
     ChunkOutcome,
     ItemError,
-    Key,
     ParameterError,
-    keyset_chunk,
     register,
 )
 from mutuelle.web.jobs.models import BatchRun
@@ -71,7 +69,7 @@ def attestation_item(a: Adhesion, year: int, now: dt.datetime) -> documents.Item
 
 
 @register
-class BillingDocuments(BatchKind):
+class BillingDocuments(BillableOfYear):
     name = "billing-documents"
     label = "PDF des appels de cotisation (échéanciers) ou des attestations de paiement"
     chunk_size = 100
@@ -91,20 +89,6 @@ class BillingDocuments(BatchKind):
         if "per_chunk" in params:
             out["per_chunk"] = max(1, min(1000, int(params["per_chunk"])))
         return out
-
-    def chunk_size_for(self, params: Mapping[str, Any]) -> int:
-        return int(params.get("per_chunk") or self.chunk_size)
-
-    def _queryset(self, params: Mapping[str, Any]) -> Any:
-        return services.billable(int(params["year"])).values("pk")
-
-    def count(self, params: Mapping[str, Any]) -> int:
-        return int(self._queryset(params).count())
-
-    def chunk(
-        self, params: Mapping[str, Any], after: Key | None, size: int
-    ) -> Sequence[tuple[Key, Any]]:
-        return keyset_chunk(self._queryset(params), after, size)
 
     def process(
         self, run: BatchRun, params: Mapping[str, Any], items: Sequence[Any]
