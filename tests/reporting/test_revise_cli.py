@@ -12,7 +12,7 @@ import yaml
 
 from mutuelle.cli import main
 from mutuelle.money import mul_div_round, parse_euros
-from mutuelle.offers import load_offer
+from mutuelle.offers import OfferNotFound, latest_offer_id, load_offer
 from mutuelle.offers.loader import OfferInvalid
 from mutuelle.pricing import Household, Member, quote
 from mutuelle.pricing.engine import FormulaQuote
@@ -122,3 +122,23 @@ def test_the_2026_freeze_allows_unchanged_tariffs_and_nothing_is_overwritten(
     assert "ne peut être augmenté" in result["freeze"]
     code, result = revise(offers_path, *args, capsys=capsys)
     assert code == 2 and "existe déjà" in result["error"]
+
+
+def test_next_years_folder_is_not_the_default_offer_before_its_first_day(
+    offers_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # I-270: once the committee's decision is written as grenoble-2027, a quote of
+    # December 2026 is still priced on the grids in force (2025's, frozen for 2026).
+    code, _ = revise(
+        offers_path,
+        *("--pc-bp", "11240", "--rate-bp", "660", "--year", "2027"),
+        *("--decision", "COPIL du 20/11/2026"),
+        capsys=capsys,
+    )
+    assert code == 0
+    load_offer.cache_clear()
+    assert latest_offer_id(dt.date(2026, 12, 2)) == "grenoble-2025"
+    assert latest_offer_id(dt.date(2026, 12, 31)) == "grenoble-2025"
+    assert latest_offer_id(dt.date(2027, 1, 1)) == "grenoble-2027"
+    with pytest.raises(OfferNotFound, match="aucune offre en vigueur le 01/01/2024"):
+        latest_offer_id(dt.date(2024, 1, 1))

@@ -8,6 +8,7 @@ so a new town or a new year is a new folder of data, not new code.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from importlib import resources
@@ -87,9 +88,23 @@ def load_offer(offer_id: str) -> Offer:
     return offer
 
 
-def latest_offer_id() -> str:
-    """The offer in force most recently (greatest ``valid_from``)."""
+def latest_offer_id(on: dt.date | None = None) -> str:
+    """The offer in force on ``on`` (today by default): the greatest ``valid_from`` not after
+    that day. An offer folder that starts later (next year's grids, written by ``mutuelle
+    revise`` after the committee's decision) is not yet the default: it prices only when named
+    or once its day has come (docs/interpretations.md I-270). An offer whose ``valid_to`` has
+    passed stays the default until a later one starts (2026 contributions are those of 2025:
+    LFSS 2026 art. 13)."""
     folders = available_offers()
     if not folders:
         raise OfferNotFound("aucune offre installée")
-    return max(folders, key=lambda oid: (load_offer(oid).valid_from, oid))
+    day = on or dt.date.today()
+    starts = {oid: load_offer(oid).valid_from for oid in folders}
+    in_force = [oid for oid, start in starts.items() if start <= day]
+    if not in_force:
+        first = min(starts, key=lambda oid: (starts[oid], oid))
+        raise OfferNotFound(
+            f"aucune offre en vigueur le {day.strftime('%d/%m/%Y')} : la première, {first!r}, "
+            f"commence le {starts[first].strftime('%d/%m/%Y')}"
+        )
+    return max(in_force, key=lambda oid: (starts[oid], oid))
