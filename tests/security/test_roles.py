@@ -15,7 +15,7 @@ from mutuelle.web.security import roles
 
 IBAN = "FR7630006000011234567890189"
 CLEAR = "FR76 3000 6000 0112 3456 7890 189"
-MASKED = "FR76 •••• •••• •••• •••• •••0 189"
+MASKED = "FR76 •••• •••• •••• •••• •••• 189"
 
 SCREENS = (
     "adhesions",  # the list and search

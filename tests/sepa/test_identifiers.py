@@ -24,7 +24,7 @@ def test_a_french_iban_gets_its_bic_from_the_bank_registry() -> None:
     account = check_iban("fr76 3000 6000 0112 3456 7890 189")
     assert account.iban == "FR7630006000011234567890189"
     assert account.bic == "AGRIFRPPXXX"
-    assert account.masked == "FR76 **** **** 0189"
+    assert account.masked == "FR76 •••• •••• •••• •••• •••• 189"
 
 
 def test_a_wrong_rib_key_is_refused_even_with_a_valid_mod_97() -> None:

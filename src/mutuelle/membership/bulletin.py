@@ -17,6 +17,7 @@ from mutuelle.documents import (
     Table,
     Text,
 )
+from mutuelle.masking import mask_iban
 from mutuelle.membership.common import fr
 from mutuelle.money import format_euros
 
@@ -31,14 +32,6 @@ LEGAL = (
     "3 février 2025) : la Ville de Grenoble n'est ni assureur, ni distributeur, et n'a pas accès "
     "à ces données."
 )
-
-
-def mask_iban(iban: str) -> str:
-    """An IBAN on paper: the first and last groups only (``FR76 •••• … 189``)."""
-    if len(iban) < 8:
-        return "—"
-    groups = [iban[i : i + 4] for i in range(0, len(iban), 4)]
-    return " ".join([groups[0], *("••••" for _ in groups[1:-1]), groups[-1]])
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from schwifty.exceptions import SchwiftyException
 from stdnum.eu import at_02
 from stdnum.exceptions import ValidationError as StdnumError
 
+from mutuelle.masking import mask_iban
 from mutuelle.sepa.errors import SepaError, SepaErrorCode
 from mutuelle.sepa.text import check_identifier
 
@@ -33,8 +34,8 @@ class BankAccount:
 
     @property
     def masked(self) -> str:
-        """For screens and logs: the country, check digits and the last 4 characters."""
-        return f"{self.iban[:4]} **** **** {self.iban[-4:]}"
+        """For screens and logs: the first and last groups only (:mod:`mutuelle.masking`)."""
+        return mask_iban(self.iban)
 
 
 def check_iban(value: str, bic: str | None = None) -> BankAccount:

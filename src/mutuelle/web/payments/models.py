@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from mutuelle.masking import mask_iban
 from mutuelle.sepa import FileKind, ReturnStage, SequenceType
 from mutuelle.web.security.fields import EncryptedTextField
 
@@ -81,8 +82,7 @@ class Mandate(models.Model):
 
     @property
     def iban_masked(self) -> str:
-        value = self.iban_stored
-        return f"{value[:4]} **** **** {value[-4:]}" if value else ""
+        return mask_iban(self.iban_stored)
 
 
 class MandateAmendment(models.Model):
