@@ -108,3 +108,131 @@ def test_the_command_reports_a_bad_file_without_a_traceback(january, tmp_path, c
     err = capsys.readouterr()
     assert "Traceback" not in err.out + err.err and (err.out + err.err).strip()
     assert not BankReturnFile.objects.exists()
+
+
+# --- the rejection fee (Règlement particuliers III-2-4, agents Cotisations 2-4; docs I-240…) --
+
+
+@pytest.fixture
+def three_ranges(martin, offer):
+    """January collected for a resident (Claire), a student and a self-employed member (TNS)."""
+    student = AdhesionFactory(students=True)
+    tns = AdhesionFactory(tns=True)
+    for n, (a, name) in enumerate(((martin, "Claire Martin"), (student, "Etu"), (tns, "Tns"))):
+        iban = (
+            SAME_BANK
+            if n == 0
+            else str(IBAN.generate("FR", bank_code="30006", account_code=f"0000000005{n}"))
+        )
+        Adhesion.objects.filter(pk=a.pk).update(
+            payment_mode="direct_debit", payment_frequency="monthly"
+        )
+        payments.create_mandate(a, iban=iban, debtor_name=name, signed_on=D(2024, 12, 10))
+    run, _ = jobs.start_run("yearly-call", {"year": 2027, "on": "2026-12-02"}, defer=False)
+    framework.run(run.pk)
+    report = collection.collect(D(2027, 1, 5))
+    assert report.file is not None and report.file.count == 3
+    by = {tx.reference.split(":")[0]: tx.end_to_end_id for tx in report.file.transactions.all()}
+    return report.file, {"resident": by[martin.number], "student": by[student.number],
+                         "tns": by[tns.number]}, (martin, student, tns)  # fmt: skip
+
+
+def _fees() -> dict[str, int]:
+    from mutuelle.journal import AccountKind
+    from mutuelle.web.journal.models import JournalPosting
+
+    rows = JournalPosting.objects.filter(
+        entry__kind="fee_called", account=AccountKind.member_contributions.value
+    ).values_list("adhesion", "cents")
+    out: dict[str, int] = {}
+    for number, cents in rows:
+        out[number] = out.get(number, 0) + cents
+    return out
+
+
+@pytest.mark.django_db
+def test_the_banks_charge_is_called_back_once_where_the_reglement_allows_it(three_ranges) -> None:
+    from mutuelle.web.journal import services as journal
+
+    record, e2e, (martin, student, _) = three_ranges
+    before = journal.contribution_status(martin.number)
+    rejects = {e2e["resident"]: "AM04", e2e["student"]: "AM04", e2e["tns"]: "AM04"}
+    charged = {e2e["resident"]: 750, e2e["student"]: 420, e2e["tns"]: 900}
+    data = bank.status_report(
+        _document(record), rejects, message_id="R-FEE", created_at=dt.datetime(2027, 1, 6),
+        charges=charged,
+    )  # fmt: skip
+    outcome = returns.import_bank_returns(data)
+    assert outcome.created
+    # residents and students (particuliers III-2-4): the charge to the cent; TNS: nothing
+    assert _fees() == {martin.number: 750, student.number: 420}
+    notes = dict(BankReturnLine.objects.values_list("end_to_end_id", "charge_note"))
+    assert "7,50 € refacturés" in notes[e2e["resident"]]
+    assert "ne prévoit pas" in notes[e2e["tns"]] and "9,00 €" in notes[e2e["tns"]]
+    assert dict(BankReturnLine.objects.values_list("end_to_end_id", "charge_cents")) == charged
+    assert reconcile().ok
+    # owed apart from the contributions: the January instalment is owed again, the fee besides
+    status = journal.contribution_status(martin.number)
+    assert status.fees_cents == 750 and status.fees_left_cents == 750
+    assert (
+        status.balance_cents
+        == before.balance_cents
+        + record.transactions.get(end_to_end_id=e2e["resident"]).amount_cents
+        + 750
+    )
+    # the same file again, or the same returns in another file: no second fee
+    assert not returns.import_bank_returns(data).created
+    again = bank.status_report(
+        _document(record), rejects, message_id="R-FEE-2", created_at=dt.datetime(2027, 1, 7),
+        charges=charged,
+    )  # fmt: skip
+    second = returns.import_bank_returns(again)
+    assert second.created and second.duplicates == 3 and not second.new_lines
+    assert _fees() == {martin.number: 750, student.number: 420}
+    assert reconcile().ok
+
+
+@pytest.mark.django_db
+def test_no_charge_in_the_file_no_fee_and_a_technical_reason_no_fee(three_ranges) -> None:
+    record, e2e, _ = three_ranges
+    data = bank.status_report(
+        _document(record), {e2e["resident"]: "AM04", e2e["student"]: "FF01"},
+        message_id="R-NOFEE", created_at=dt.datetime(2027, 1, 6),
+        charges={e2e["student"]: 500},
+    )  # fmt: skip
+    returns.import_bank_returns(data)
+    assert _fees() == {}  # docs G-70: no charge said, none made up; I-242: not the member's
+    notes = dict(BankReturnLine.objects.values_list("end_to_end_id", "charge_note"))
+    assert "aucun frais indiqué" in notes[e2e["resident"]]
+    assert "ne tient pas à l'adhérent" in notes[e2e["student"]]
+    assert reconcile().ok
+
+
+@pytest.mark.django_db
+def test_a_return_after_settlement_calls_its_charge_and_the_fee_alone_sends_no_notice(
+    three_ranges,
+) -> None:
+    from mutuelle.web.billing import unpaid
+    from mutuelle.web.journal import services as journal
+
+    record, e2e, (martin, _, _) = three_ranges
+    data = bank.return_notification(
+        _document(record),
+        {e2e["resident"]: "AM04"},
+        account_iban=SAME_BANK,
+        booked_on=D(2027, 1, 12),
+        message_id="C-FEE",
+        created_at=dt.datetime(2027, 1, 12),
+        charges={e2e["resident"]: 1_250},
+    )
+    returns.import_bank_returns(data)
+    assert _fees() == {martin.number: 1_250}
+    # February presents January again with February; once both are collected, only the fee is
+    # owed: it is not a contribution, so no formal notice (L.221-7) and cover stays paid
+    feb = collection.collect(D(2027, 2, 5))
+    assert feb.file is not None
+    status = journal.contribution_status(martin.number)
+    assert status.fees_left_cents == 1_250 and status.owed_on(D(2027, 3, 1)) == 0
+    assert status.paid_until is not None and status.paid_until >= D(2027, 2, 28)
+    assert martin.number not in {a.number for a, _ in unpaid.queue(D(2027, 2, 25)).cases}
+    assert reconcile().ok
