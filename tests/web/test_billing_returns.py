@@ -236,3 +236,93 @@ def test_a_return_after_settlement_calls_its_charge_and_the_fee_alone_sends_no_n
     assert status.paid_until is not None and status.paid_until >= D(2027, 2, 28)
     assert martin.number not in {a.number for a, _ in unpaid.queue(D(2027, 2, 25)).cases}
     assert reconcile().ok
+
+
+# --- bad input, the other doors: camt.054, the back office, a refusal inside the handler ----
+
+
+@pytest.mark.django_db
+def test_a_bad_return_notification_is_refused_whole(january) -> None:
+    txs = list(january.transactions.order_by("pk"))
+    a, b = txs[0].end_to_end_id, txs[1].end_to_end_id
+    good = bank.return_notification(
+        _document(january), {a: "AM04", b: "MD06"}, account_iban=SAME_BANK,
+        booked_on=D(2027, 1, 20), message_id="C-JAN", created_at=dt.datetime(2027, 1, 20),
+        charges={a: 600},
+    )  # fmt: skip
+    amount = f">{txs[1].amount_cents / 100:.2f}<".encode()
+    rum = Mandate.objects.get(pk=txs[1].mandate_id).rum.encode()
+    entries = JournalEntry.objects.count()
+    for bad, problem in (
+        (good.replace(b.encode(), b"MC000000000000000000000000000000"), "référence inconnue"),
+        (good.replace(rum, b"MC-XX999999-01"), "mandat MC-XX999999-01 inconnu"),
+        (good.replace(amount, b">1.00<"), "montant 1.00 € au lieu de"),
+        (good.replace(b'Ccy="EUR">6', b'Ccy="USD">6'), "frais de la banque en USD"),
+        (good.replace(b"<Cd>MD06</Cd>", b""), "code motif du retour absent"),
+    ):
+        assert bad != good, problem
+        with pytest.raises(returns.ReturnImportError) as refused:
+            returns.import_bank_returns(bad)
+        assert "rien n'est importé" in str(refused.value) and problem in str(refused.value)
+        assert not BankReturnFile.objects.exists() and JournalEntry.objects.count() == entries
+    assert returns.import_bank_returns(good).created
+    assert JournalEntry.objects.count() == entries + 3  # two returns, one fee
+    assert reconcile().ok
+
+
+@pytest.mark.django_db
+def test_the_back_office_says_why_a_file_is_refused_and_applies_nothing(
+    january, client, staff
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from tests.web.conftest import login
+
+    login(client, staff)
+    txs = list(january.transactions.order_by("pk"))
+    good = _report(january, {txs[0].end_to_end_id: "AM04"})
+    amount = f">{txs[0].amount_cents / 100:.2f}<".encode()
+    entries = JournalEntry.objects.count()
+    for bad, problem in (
+        (b"ceci n'est pas un fichier de la banque", "pas un fichier XML lisible"),
+        (good.replace(amount, b">1.00<"), "montant 1.00 € au lieu de"),
+    ):
+        page = client.post(
+            reverse("admin:payments_bankreturnfile_import"),
+            {"file": SimpleUploadedFile("retour.xml", bad, "text/xml")},
+        )
+        text = page.content.decode().replace("&#x27;", "'")
+        assert page.status_code == 200 and "rien n'est importé" in text and problem in text
+        assert "Traceback" not in text
+        _nothing_applied(entries)
+
+
+@pytest.mark.django_db
+def test_a_refusal_while_applying_rolls_the_whole_file_back(january, monkeypatch) -> None:
+    """The returns, the rejects' entries and the fees are one transaction: a failure on the
+    second line's fee leaves nothing of the first line either."""
+    from mutuelle.billing import fees as core_fees
+
+    txs = list(january.transactions.order_by("pk"))
+    a, b = txs[0].end_to_end_id, txs[1].end_to_end_id
+    data = bank.status_report(
+        _document(january), {a: "AM04", b: "AM04"}, message_id="R-X",
+        created_at=dt.datetime(2027, 1, 6), charges={a: 500, b: 500},
+    )  # fmt: skip
+    real = core_fees.rejection_fee
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("panne au milieu du fichier")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core_fees, "rejection_fee", failing)
+    entries = JournalEntry.objects.count()
+    with pytest.raises(RuntimeError):
+        returns.import_bank_returns(data)
+    _nothing_applied(entries)
+    monkeypatch.setattr(core_fees, "rejection_fee", real)
+    assert returns.import_bank_returns(data).created
+    assert JournalEntry.objects.count() == entries + 4  # two rejects, two fees
