@@ -65,3 +65,17 @@ def test_the_fee_entry_is_balanced_and_keyed_by_the_return(offer) -> None:
     assert "7,50 €" in entry.memo and "III-2-4" in entry.source
     tns = rejection_fee(offer, "tns", charge_cents=750, reason=r)
     assert fee_entry(tns, **args) is None  # type: ignore[arg-type]
+
+
+def test_the_fee_articles_cited_say_what_the_reading_says(seed_lines) -> None:
+    """The lines ``billing.yaml`` cites for the fee hold the sentences I-240 and I-241 read."""
+    from mutuelle.billing.rates import articles, rejection_fee_allowed
+
+    said = {doc: seed_lines[arts["fees"][1] - 1] for doc, arts in articles().items()}
+    for doc in ("annexe1", "annexe2"):
+        assert "refacturer les frais de rejet de prélèvement" in said[doc]
+        assert rejection_fee_allowed(doc)
+    assert "FRAIS DE GESTION" in said["annexe3"] and not rejection_fee_allowed("annexe3")
+    assert "Conditions Particulières" in seed_lines[articles()["annexe3"]["fees"][1] + 1]
+    with pytest.raises(KeyError, match="non renseigné"):
+        rejection_fee_allowed("annexe9")
