@@ -326,3 +326,27 @@ def test_a_refusal_while_applying_rolls_the_whole_file_back(january, monkeypatch
     monkeypatch.setattr(core_fees, "rejection_fee", real)
     assert returns.import_bank_returns(data).created
     assert JournalEntry.objects.count() == entries + 4  # two rejects, two fees
+
+
+@pytest.mark.django_db
+def test_the_command_says_the_charge_and_what_was_done(three_ranges, tmp_path, capsys) -> None:
+    record, e2e, (martin, _, tns) = three_ranges
+    path = tmp_path / "rejets.xml"
+    path.write_bytes(
+        bank.status_report(
+            _document(record),
+            {e2e["resident"]: "AM04", e2e["tns"]: "AM04"},
+            message_id="R-CLI",
+            created_at=dt.datetime(2027, 1, 6),
+            charges={e2e["resident"]: 750, e2e["tns"]: 750},
+        )
+    )
+    assert cli.main(["bank-returns", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    by = {row["reference"].split(":")[0]: row for row in out["new_lines"]}
+    assert by[martin.number]["charge_cents"] == 750
+    assert "refacturés à l'adhérent" in by[martin.number]["charge_note"]
+    assert "ne prévoit pas" in by[tns.number]["charge_note"]
+    assert cli.main(["bank-returns", str(path)]) == 0
+    assert "déjà importé" in capsys.readouterr().out
+    assert _fees() == {martin.number: 750}
