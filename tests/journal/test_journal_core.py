@@ -23,6 +23,7 @@ from mutuelle.journal import (
     balance,
     balances,
     contribution_status,
+    moves_money,
     opening_entries,
     reopen,
     reverse,
@@ -296,9 +297,11 @@ def test_contribution_facts_are_a_fold(moves: list[tuple[str, int, int]], rnd: r
     assert s.balance_cents == s.called_cents + s.fees_cents - s.settled_cents
     if s.paid_until is not None:
         assert all(p.paid for p in s.periods if p.end <= s.paid_until)
-    # a rejection fee is owed apart: paid after the contributions (docs I-243), it never makes a
-    # period unpaid nor moves « paid until »
+    # a rejection fee is owed apart: paid after the contributions fallen due by the last payment
+    # (docs I-243), it never leaves one of them unpaid
     without = contribution_status([e for e in entries if e.kind != "fee_called"], number)
-    assert (s.periods, s.paid_until) == (without.periods, without.paid_until)
+    paid = [e.date for e in entries if moves_money(e)]
+    due = [p for p in s.periods if paid and p.start <= max(paid)]
+    assert due == [p for p in without.periods if paid and p.start <= max(paid)]
     assert 0 <= s.fees_left_cents <= s.fees_cents
     assert s.advance_cents == max(0, without.advance_cents - s.fees_cents)

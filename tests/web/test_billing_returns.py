@@ -350,3 +350,31 @@ def test_the_command_says_the_charge_and_what_was_done(three_ranges, tmp_path, c
     assert cli.main(["bank-returns", str(path)]) == 0
     assert "déjà importé" in capsys.readouterr().out
     assert _fees() == {martin.number: 750}
+
+
+@pytest.mark.django_db
+def test_the_payment_certificate_does_not_count_a_fee_as_a_contribution(three_ranges) -> None:
+    from mutuelle.money import format_euros
+    from mutuelle.web.billing import documents, services
+
+    record, e2e, (martin, _, _) = three_ranges
+    notice = bank.return_notification(
+        _document(record),
+        {e2e["resident"]: "AM04"},
+        account_iban=SAME_BANK,
+        booked_on=D(2027, 1, 12),
+        message_id="C-ATT",
+        created_at=dt.datetime(2027, 1, 12),
+        charges={e2e["resident"]: 750},
+    )
+    returns.import_bank_returns(notice)
+    collection.collect(D(2027, 2, 5))  # January again, and February
+    a = Adhesion.objects.get(pk=martin.pk)
+    services.record_payment(a, cents=750, on=D(2027, 2, 20), mode="transfer", reference="FRAIS")
+    jan, feb = services.schedule(a.number, 2027)[:2]
+    item = documents.attestation_item(a, 2027, dt.datetime(2028, 1, 5, tzinfo=dt.UTC))
+    text = repr(item.document)
+
+    assert format_euros(jan.ttc_cents + feb.ttc_cents) in text
+    assert "Frais de rejet réglés" in text
+    assert reconcile().ok
