@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.web.test_payments import SAME_BANK, _document
 
 from mutuelle.journal import EntryKind
+from mutuelle.money import format_euros
 from mutuelle.sepa import bank
 from mutuelle.web.billing import collection, refunds, services
 from mutuelle.web.billing.reconcile import reconcile
@@ -214,4 +215,13 @@ def test_a_staff_member_runs_january_handles_the_rejects_sends_the_notices_and_r
     assert timezone.localtime(s.ends_at) == timezone.make_aware(dt.datetime(2027, 2, 16, 12))
     status = journal.contribution_status(martin.number)
     assert status.owed_on(D(2027, 2, 16)) == 0 and status.fees_left_cents == 750
+    # then the fee, at the desk: it pays the fee, not a later month
+    client.post(
+        f"/gestion/cotisations/adhesion/{martin.number}/",
+        {"amount": "7,50", "mode": "cash", "received_on": "2027-02-17", "reference": "FRAIS-1"},
+    )
+    page = client.get(f"/gestion/cotisations/adhesion/{martin.number}/?year=2027")
+    fees_row = f"{format_euros(750)} ({format_euros(0)})"
+    assert fees_row in page.content.decode()
+    assert journal.contribution_status(martin.number).owed_on(D(2027, 2, 18)) == 0
     _ok()
