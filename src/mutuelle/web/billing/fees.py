@@ -15,7 +15,7 @@ from mutuelle.journal import Entry
 from mutuelle.web.journal import services as journal
 from mutuelle.web.members import services as members
 from mutuelle.web.members.models import Adhesion
-from mutuelle.web.payments.models import BankReturnLine
+from mutuelle.web.payments.models import BankReturnFile, BankReturnLine
 
 
 def on_returns(lines: Sequence[BankReturnLine]) -> None:
@@ -31,6 +31,11 @@ def on_returns(lines: Sequence[BankReturnLine]) -> None:
     numbers = {number for number, _, _ in parsed.values()}
     adhesions = {a.number: a for a in Adhesion.objects.filter(number__in=numbers)}
     offers = {number: members.offer_for(a) for number, a in adhesions.items()}
+    imported = dict(
+        BankReturnFile.objects.filter(pk__in={line.file_id for line in lines}).values_list(
+            "pk", "imported_at"
+        )
+    )  # one query, not one per line
     entries: list[Entry] = []
     noted: list[BankReturnLine] = []
     for line in lines:
@@ -50,7 +55,7 @@ def on_returns(lines: Sequence[BankReturnLine]) -> None:
             reason=reason,
             stage=line.stage,
             stage_label=stage.label,
-            on=line.booked_on or line.file.imported_at.date(),
+            on=line.booked_on or imported[line.file_id].date(),
             period_start=start,
             period_end=end,
         )
