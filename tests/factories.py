@@ -170,6 +170,8 @@ def _postings(o: Any) -> tuple[Posting, ...]:
             return (Posting(Account(AccountKind.bank), o.cents), Posting(member, -o.cents))
         case EntryKind.refund:
             return (Posting(member, o.cents), Posting(Account(AccountKind.bank), -o.cents))
+        case EntryKind.fee_called:
+            return (Posting(member, o.cents), Posting(Account(AccountKind.fees), -o.cents))
     raise ValueError(f"EntryFactory ne sait pas faire {o.kind}")
 
 
@@ -182,6 +184,7 @@ class EntryFactory(factory.Factory):
         call = factory.Trait(kind=EntryKind.contribution_call)
         payment = factory.Trait(kind=EntryKind.payment_received)
         refund = factory.Trait(kind=EntryKind.refund)
+        fee = factory.Trait(kind=EntryKind.fee_called)
 
     adhesion = "GR25-000001"
     cents = 5000

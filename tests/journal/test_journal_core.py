@@ -23,6 +23,7 @@ from mutuelle.journal import (
     balance,
     balances,
     contribution_status,
+    moves_money,
     opening_entries,
     reopen,
     reverse,
@@ -267,7 +268,7 @@ def test_a_correction_reverses_the_reprise_and_brings_the_new_state_in() -> None
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["call", "payment", "refund"]),
+            st.sampled_from(["call", "payment", "refund", "fee"]),
             st.integers(1, 50_000),
             st.integers(1, 12),
         ),
@@ -293,6 +294,14 @@ def test_contribution_facts_are_a_fold(moves: list[tuple[str, int, int]], rnd: r
     assert contribution_status(shuffled + entries, number) == s
     assert all(0 <= p.covered_cents <= p.called_cents for p in s.periods)
     assert s.balance_cents == balance(entries, Account(AccountKind.member_contributions, number))
-    assert s.balance_cents == s.called_cents - s.settled_cents
+    assert s.balance_cents == s.called_cents + s.fees_cents - s.settled_cents
     if s.paid_until is not None:
         assert all(p.paid for p in s.periods if p.end <= s.paid_until)
+    # a rejection fee is owed apart: paid after the contributions fallen due by the last payment
+    # (docs I-243), it never leaves one of them unpaid
+    without = contribution_status([e for e in entries if e.kind != "fee_called"], number)
+    paid = [e.date for e in entries if moves_money(e)]
+    due = [p for p in s.periods if paid and p.start <= max(paid)]
+    assert due == [p for p in without.periods if paid and p.start <= max(paid)]
+    assert 0 <= s.fees_left_cents <= s.fees_cents
+    assert s.advance_cents == max(0, without.advance_cents - s.fees_cents)

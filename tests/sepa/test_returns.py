@@ -152,3 +152,57 @@ def test_an_older_status_report_version_is_read() -> None:
     report = parse_bank_file(v03)
     assert report.schema == "pain.002.001.03"
     assert [x.end_to_end_id for x in report.lines] == ["MC-E2E-000001"]
+
+
+def test_the_banks_charge_is_read_where_the_file_gives_it() -> None:
+    """pain.002 ``TxInfAndSts/ChrgsInf/Amt`` and camt.054 ``TxDtls/Chrgs/Rcrd/Amt``: what the
+    bank charged for the reject or the return (Règlement particuliers III-2-4 lets the Mutuelle
+    call it back); a line without it has no charge, never a made-up one (docs G-70)."""
+    doc = _file(3)
+    status = bank.status_report(
+        doc,
+        {"MC-E2E-000001": "AM04", "MC-E2E-000002": "AC04"},
+        message_id="B",
+        created_at=CREATED,
+        charges={"MC-E2E-000001": 750},
+    )
+    assert {x.end_to_end_id: x.charge_cents for x in parse_bank_file(status).lines} == {
+        "MC-E2E-000001": 750,
+        "MC-E2E-000002": None,
+    }
+    notice = bank.return_notification(
+        doc,
+        {"MC-E2E-000001": "AM04", "MC-E2E-000002": "MD06"},
+        account_iban=CREDITOR.account.iban,
+        booked_on=dt.date(2026, 2, 20),
+        message_id="C",
+        created_at=CREATED,
+        charges={"MC-E2E-000002": 1_234},
+    )
+    assert {x.end_to_end_id: x.charge_cents for x in parse_bank_file(notice).lines} == {
+        "MC-E2E-000001": None,
+        "MC-E2E-000002": 1_234,
+    }
+    # two records, one credited back: the net charge
+    two = notice.replace(
+        b'<Rcrd><Amt Ccy="EUR">12.34</Amt><CdtDbtInd>DBIT</CdtDbtInd></Rcrd>',
+        b'<Rcrd><Amt Ccy="EUR">12.34</Amt><CdtDbtInd>DBIT</CdtDbtInd></Rcrd>'
+        b'<Rcrd><Amt Ccy="EUR">2.34</Amt><CdtDbtInd>CRDT</CdtDbtInd></Rcrd>',
+    )
+    assert two != notice
+    assert [x.charge_cents for x in parse_bank_file(two).lines] == [None, 1_000]
+
+
+def test_a_charge_in_the_2009_status_report_and_one_not_in_euros() -> None:
+    doc = _file(2)
+    data = bank.status_report(doc, {"MC-E2E-000001": "AM04"}, message_id="B", created_at=CREATED)
+    v03 = data.replace(b"pain.002.001.10", b"pain.002.001.03").replace(
+        b"</StsRsnInf>",
+        b'</StsRsnInf><ChrgsInf><Amt Ccy="EUR">5.00</Amt>'
+        b"<Pty><FinInstnId><BIC>BNPAFRPPXXX</BIC></FinInstnId></Pty></ChrgsInf>",
+    )
+    [line] = parse_bank_file(v03).lines
+    assert line.charge_cents == 500
+    with pytest.raises(SepaError) as refused:
+        parse_bank_file(v03.replace(b'Ccy="EUR">5.00', b'Ccy="CHF">5.00'))
+    assert "frais de la banque en CHF" in " ".join(refused.value.details)

@@ -132,3 +132,13 @@ def articles() -> dict[str, dict[str, tuple[str, int]]]:
         doc: {name: (a["ref"], int(a["line"])) for name, a in arts.items()}
         for doc, arts in _data()["articles"].items()
     }
+
+
+def rejection_fee_allowed(document: str) -> bool:
+    """Whether the règlement ``document`` lets the Mutuelle call back the bank's charge of a
+    rejected debit (``billing.yaml`` ``rejection_fee``; docs I-241). A document not listed is
+    an error, never a silent yes or no."""
+    table: dict[str, bool] = _data()["rejection_fee"]
+    if document not in table:
+        raise KeyError(f"billing.yaml rejection_fee : règlement {document} non renseigné")
+    return bool(table[document])

@@ -15,7 +15,8 @@ def register(sub: Any) -> None:
         "bank-returns",
         help="importer un fichier de retour de la banque (pain.002, camt.054)",
         description="Vérifie tout le fichier (références émises, montants) puis enregistre "
-        "chaque rejet ou retour une seule fois ; refusé en entier au moindre problème.",
+        "chaque rejet ou retour une seule fois, et refacture les frais que la banque indique "
+        "là où le règlement le permet ; refusé en entier au moindre problème.",
     )
     p.add_argument("file", metavar="FICHIER")
     p.add_argument("--json", action="store_true")
@@ -45,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
             "reason": line.reason_label,
             "next_step": line.next_step,
             "amount_cents": line.amount_cents,
+            "charge_cents": line.charge_cents,  # the bank's charge, when its file gives it
+            "charge_note": line.charge_note,  # called back from the member or not, and why
         }
         for line in outcome.new_lines
     ]
@@ -68,4 +71,6 @@ def run(args: argparse.Namespace) -> int:
             f"  {row['reference']:30} {row['reason_code']} {row['reason']} "
             f"({row['amount_cents'] / 100:.2f} €)"
         )
+        if row["charge_note"]:
+            print(f"  {'':30} {row['charge_note']}")
     return 0

@@ -5,11 +5,16 @@ The entries on an adhesion's ``member_contributions`` account fall in two famili
 * those that **move money** — they also touch the ``bank`` or ``write_off`` account (payment
   received, payment rejected, refund paid, contribution written off, balance received brought
   in): they settle;
+* the rejection fees (``fee_called``, Règlement particuliers III-2-4): owed by the member but
+  not a contribution, so kept apart from the cover periods (docs I-243);
 * all the others change **what is called** for their cover period (contribution call,
-  regularisation, rejection fee, contributions called brought in).
+  regularisation, contributions called brought in).
 
 What was settled is imputed to the called periods from the oldest (Code civil art. 1342-10:
-failing an indication, a payment pays the debt fallen due first). A period is paid when what was
+failing an indication, a payment pays the debt fallen due first); a rejection fee comes after
+the contributions fallen due by the last payment (among debts fallen due, first the one the
+debtor had most interest in paying: the contributions, on which the cover depends) and before
+those that fall due later (docs I-243). A period is paid when what was
 imputed to it covers what was called for it; the member's contributions are **paid until** the
 end of the last of the leading run of paid periods. A called period not covered is **owed**
 from its first day (instalments are due in advance: Règlement particuliers III-2-1 « la première
@@ -25,9 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mutuelle.journal.fold import distinct
-from mutuelle.journal.model import Account, AccountKind, Entry
+from mutuelle.journal.model import Account, AccountKind, Entry, EntryKind
 
 MONEY_ACCOUNTS = frozenset({AccountKind.bank, AccountKind.write_off})
+FEE_KINDS = frozenset({EntryKind.fee_called})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +62,9 @@ class ContributionStatus:
     settled_cents: int  # received, net of rejections and refunds, plus written off
     periods: tuple[ContributionPeriod, ...]  # called periods, oldest first
     paid_until: dt.date | None  # None: nothing paid yet
-    advance_cents: int  # settled beyond everything called (a payment in advance)
+    advance_cents: int  # settled beyond everything called and the fees (a payment in advance)
+    fees_cents: int = 0  # rejection fees called (docs I-243), apart from the contributions
+    fees_left_cents: int = 0  # of which not covered by what was settled
 
     @property
     def first_unpaid(self) -> ContributionPeriod | None:
@@ -85,6 +93,8 @@ def contribution_status(entries: Iterable[Entry], adhesion: str) -> Contribution
     called: dict[tuple[dt.date, dt.date], int] = defaultdict(int)
     settled = 0
     balance = 0
+    fees: dict[dt.date, int] = defaultdict(int)  # by the day each fee fell due
+    last_paid: dt.date | None = None  # the day of the last money movement
     for e in distinct(entries):
         mine = [p.cents for p in e.postings if p.account == account]
         if not mine:
@@ -93,16 +103,35 @@ def contribution_status(entries: Iterable[Entry], adhesion: str) -> Contribution
         balance += cents
         if moves_money(e):
             settled -= cents  # a credit on the member's account settles
+            last_paid = e.date if last_paid is None else max(last_paid, e.date)
+        elif e.kind in FEE_KINDS:
+            fees[e.date] += cents
         else:
             called[(e.period_start, e.period_end)] += cents
     pot = settled + sum(-c for c in called.values() if c < 0)  # called down: like a credit
+    # The order of imputation (docs I-243): the contributions fallen due by the last payment,
+    # then the fees fallen due by then, then what falls due later, by date (a contribution
+    # before a fee of the same day).
+    debts: list[tuple[tuple[int, dt.date, int, dt.date], int]] = []
+    for (start, end), cents in called.items():
+        if cents > 0:
+            early = 0 if last_paid is not None and start <= last_paid else 2
+            debts.append(((early, start, 0, end), cents))
+    for day, cents in fees.items():
+        if cents > 0:
+            early = 1 if last_paid is not None and day <= last_paid else 2
+            debts.append(((early, day, 1, day), cents))
     periods: list[ContributionPeriod] = []
-    for (start, end), cents in sorted(called.items()):
-        if cents <= 0:
-            continue
+    fees_called = sum(fees.values())
+    fees_covered = 0
+    for (_, start, is_fee, end), cents in sorted(debts):
         covered = max(0, min(pot, cents))
         pot -= covered
-        periods.append(ContributionPeriod(start, end, cents, covered))
+        if is_fee:
+            fees_covered += covered
+        else:
+            periods.append(ContributionPeriod(start, end, cents, covered))
+    periods.sort(key=lambda p: (p.start, p.end))
     paid_until: dt.date | None = None
     for p in periods:
         if not p.paid:
@@ -116,4 +145,6 @@ def contribution_status(entries: Iterable[Entry], adhesion: str) -> Contribution
         periods=tuple(periods),
         paid_until=paid_until,
         advance_cents=max(0, pot),
+        fees_cents=fees_called,
+        fees_left_cents=max(0, fees_called - fees_covered),
     )

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from lxml import etree
 from xsdata.formats.dataclass.serializers import XmlSerializer
@@ -46,6 +47,10 @@ def _transactions(document: SepaDocument) -> dict[str, _Tx]:
     return out
 
 
+def _eur(module: Any, cents: int) -> Any:
+    return module.ActiveOrHistoricCurrencyAndAmount(value=Decimal(cents) / 100, ccy="EUR")
+
+
 def _serialize(obj: object, ns: str) -> bytes:
     serializer = XmlSerializer(config=SerializerConfig(xml_declaration=True, encoding="UTF-8"))
     return serializer.render(obj, ns_map={None: ns}).encode("utf-8")
@@ -58,9 +63,12 @@ def status_report(
     message_id: str,
     created_at: dt.datetime,
     reject_whole_file: str | None = None,
+    charges: Mapping[str, int] | None = None,
+    bank_bic: str = "BNPAFRPPXXX",
 ) -> bytes:
     """pain.002.001.10 about ``document``: ``rejects`` maps end-to-end ids to ISO reason codes
-    (RJCT); ``reject_whole_file`` rejects the whole group with that code."""
+    (RJCT); ``reject_whole_file`` rejects the whole group with that code; ``charges`` maps
+    end-to-end ids to what the bank charges for the reject, in cents (``ChrgsInf``)."""
     from pyiso20022.pain.pain_002_001_10 import pain_002_001_10 as m
 
     txs = _transactions(document)
@@ -82,6 +90,16 @@ def status_report(
                 orgnl_end_to_end_id=e2e,
                 tx_sts="RJCT",
                 sts_rsn_inf=[m.StatusReasonInformation12(rsn=m.StatusReason6Choice(cd=code))],
+                chrgs_inf=[
+                    m.Charges7(
+                        amt=_eur(m, (charges or {})[e2e]),
+                        agt=m.BranchAndFinancialInstitutionIdentification6(
+                            fin_instn_id=m.FinancialInstitutionIdentification18(bicfi=bank_bic)
+                        ),
+                    )
+                ]
+                if e2e in (charges or {})
+                else [],
                 orgnl_tx_ref=ref,
             )
         )
@@ -116,9 +134,12 @@ def return_notification(
     booked_on: dt.date,
     message_id: str,
     created_at: dt.datetime,
+    charges: Mapping[str, int] | None = None,
 ) -> bytes:
     """camt.054.001.08 booking the return of each end-to-end id of ``returns`` (ISO reason
-    code): an unpaid direct debit (PMNT/RDDT/UPDD) or a returned transfer (PMNT/ICDT/RRTN)."""
+    code): an unpaid direct debit (PMNT/RDDT/UPDD) or a returned transfer (PMNT/ICDT/RRTN);
+    ``charges`` maps end-to-end ids to the bank's charge for the return, in cents
+    (``TxDtls/Chrgs/Rcrd``, debited from our account)."""
     from pyiso20022.camt.camt_054_001_08 import camt_054_001_08 as m
 
     txs = _transactions(document)
@@ -158,6 +179,16 @@ def return_notification(
                                 ),
                                 amt=amount,
                                 cdt_dbt_ind=sign,
+                                chrgs=m.Charges6(
+                                    rcrd=[
+                                        m.ChargesRecord3(
+                                            amt=_eur(m, (charges or {})[e2e]),
+                                            cdt_dbt_ind=m.CreditDebitCode.DBIT,
+                                        )
+                                    ]
+                                )
+                                if e2e in (charges or {})
+                                else None,
                                 rtr_inf=m.PaymentReturnReason5(rsn=m.ReturnReason5Choice(cd=code)),
                             )
                         ]

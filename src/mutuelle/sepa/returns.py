@@ -57,6 +57,11 @@ class ReturnLine:
     payment_info_id: str | None
     mandate_id: str | None
     booked_on: dt.date | None = None
+    # What the bank charged the Mutuelle for this reject or return, when the file says it
+    # (pain.002 ``TxInfAndSts/ChrgsInf/Amt``, camt.054 ``TxDtls/Chrgs/Rcrd/Amt``); None when
+    # the file carries no charge (docs G-70). Règlement particuliers III-2-4 lets the Mutuelle
+    # call this amount back « à l'euro l'euro » (mutuelle.billing.fees decides where).
+    charge_cents: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +171,9 @@ def _status_report(document: Any, schema: str) -> BankReturnReport:
                         original_message_id=original or None,
                         payment_info_id=pmt_id or None,
                         mandate_id=mandate or None,
+                        charge_cents=_charges(
+                            [c.amt for c in tx.chrgs_inf], problems, f"{where} ({e2e})"
+                        ),
                     )
                 )
             elif status:
@@ -229,6 +237,9 @@ def _notification(document: Any, schema: str) -> BankReturnReport:
                             payment_info_id=_text(refs.pmt_inf_id) or None,
                             mandate_id=_text(refs.mndt_id) or None,
                             booked_on=booked,
+                            charge_cents=_charges(
+                                _charge_amounts(tx.chrgs), problems, f"{where} ({e2e})"
+                            ),
                         )
                     )
     if problems:
@@ -253,6 +264,41 @@ def _reason_of(infos: Iterable[Any], problems: list[str], where: str) -> Reason:
             return reason(_text(info.rsn.prtry))
     problems.append(f"{where or 'fichier'} : rejet sans code motif (StsRsnInf/Rsn/Cd)".lstrip())
     return reason("MS03")
+
+
+def _charge_amounts(chrgs: Any) -> list[Any]:
+    """The signed charge amounts of a camt.054 ``TxDtls/Chrgs``: one block (``Rcrd`` records,
+    else ``TtlChrgsAndTaxAmt``) from .04 on, a list of blocks in .03, a list of
+    ``ChargesInformation6`` (``Amt``) in .02. A record credited back (``CdtDbtInd=CRDT``)
+    counts negatively."""
+    if chrgs is None:
+        return []
+    blocks = chrgs if isinstance(chrgs, list) else [chrgs]
+    out: list[Any] = []
+    for block in blocks:
+        records = getattr(block, "rcrd", None)
+        if records:
+            out.extend((r.amt, _text(r.cdt_dbt_ind) == "CRDT") for r in records)
+        elif getattr(block, "amt", None) is not None:  # camt.054.001.02
+            out.append((block.amt, _text(block.cdt_dbt_ind) == "CRDT"))
+        elif block.ttl_chrgs_and_tax_amt is not None:
+            out.append((block.ttl_chrgs_and_tax_amt, False))
+    return out
+
+
+def _charges(amounts: Iterable[Any], problems: list[str], where: str) -> int | None:
+    """The bank's charges of one line in cents (None: the file gives none). Only euros are
+    read: a charge in another currency refuses the file (the Mutuelle calls back « à l'euro
+    l'euro », Règlement particuliers III-2-4)."""
+    total: int | None = None
+    for item in amounts:
+        amt, credited = item if isinstance(item, tuple) else (item, False)
+        if _text(getattr(amt, "ccy", "EUR")) != "EUR":
+            problems.append(f"{where} : frais de la banque en {_text(amt.ccy)}, pas en euros")
+            continue
+        cents = _cents(amt.value)
+        total = (total or 0) + (-cents if credited else cents)
+    return total
 
 
 def _text(value: object) -> str:

@@ -28,6 +28,7 @@ from mutuelle import sepa
 from mutuelle.billing.call import CALL_KINDS
 from mutuelle.journal import Account, AccountKind, Entry, EntryKind, Posting
 from mutuelle.money import format_euros
+from mutuelle.web.billing import fees
 from mutuelle.web.journal import services as journal
 from mutuelle.web.journal.models import JournalEntry, JournalPosting
 from mutuelle.web.members.models import Adhesion
@@ -260,8 +261,10 @@ def _rejected(line: BankReturnLine) -> Entry | None:
 
 def on_returns(lines: Sequence[BankReturnLine]) -> None:
     """Handler of the bank returns of purpose ``contribution`` (inside the import's
-    transaction: a refusal here rolls the whole import back)."""
+    transaction: a refusal here rolls the whole import back); then the rejection fee the
+    bank charged, where the règlement allows it (:mod:`mutuelle.web.billing.fees`)."""
     journal.post_many(e for line in lines if (e := _rejected(line)) is not None)
+    fees.on_returns(lines)
 
 
 bank_returns.register_return_handler(PURPOSE, on_returns)

@@ -50,12 +50,30 @@ def call_item(a: Adhesion, year: int, now: dt.datetime) -> documents.Item | None
 def attestation_item(a: Adhesion, year: int, now: dt.datetime) -> documents.Item:
     member = journal.Account(AccountKind.member_contributions, a.number)
     payments: list[tuple[dt.date, str, int]] = []
-    for e in journal.entries_of(a.number):
+    entries = journal.entries_of(a.number)
+    for e in entries:
         if e.date.year != year or e.kind not in PAYMENT_KINDS or not moves_money(e):
             continue
         cents = -sum(p.cents for p in e.postings if p.account == member)
         if cents:
             payments.append((e.date, e.kind.label, cents))
+    # What paid a rejection fee is not a contribution (docs I-243): the fees of the year that
+    # the payments covered (the fees of earlier years first) are taken off the amount attested.
+    fees = [
+        (e.date, sum(p.cents for p in e.postings if p.account == member))
+        for e in entries
+        if e.kind is EntryKind.fee_called
+    ]
+    if fees:
+        status = journal.contribution_status(a.number, entries)
+        covered = status.fees_cents - status.fees_left_cents
+        before = sum(c for d, c in fees if d.year < year)
+        of_year = sum(c for d, c in fees if d.year == year)
+        paid_fees = min(of_year, max(0, covered - before))
+        if paid_fees > 0:
+            last = max(d for d, _ in fees if d.year == year)
+            label = "Frais de rejet réglés (ne sont pas des cotisations)"
+            payments.append((last, label, -paid_fees))
     called = sum(s.ttc_cents for s in services.schedule(a.number, year))
     doc = letters.attestation_document(
         _addressee(a),

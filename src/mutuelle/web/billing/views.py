@@ -15,9 +15,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from mutuelle.documents import DocumentKind
 from mutuelle.journal import AccountKind, EntryKind, moves_money
 from mutuelle.money import format_euros, parse_euros
 from mutuelle.web.billing import services, unpaid
+from mutuelle.web.billing.models import FormalNotice
+from mutuelle.web.documents.models import ProducedDocument
 from mutuelle.web.journal import services as journal
 from mutuelle.web.members.models import Adhesion
 from mutuelle.web.security.audit import log_read
@@ -67,8 +70,44 @@ def unpaid_queue(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "billing/unpaid.html",
-        _context(request, f"Impayés du {on:%d/%m/%Y}", rows=rows, on=on, problem=problem),
+        _context(
+            request,
+            f"Impayés du {on:%d/%m/%Y}",
+            rows=rows,
+            on=on,
+            problem=problem,
+            letters=_letters_of(request, on),
+        ),
     )
+
+
+def _letters_of(request: HttpRequest, on: dt.date) -> list[dict[str, Any]]:
+    """The formal notices sent on ``on``, each with its letter (PDF) to print and post."""
+    notices = list(
+        FormalNotice.objects.filter(sent_on=on).select_related("adhesion__member").order_by("pk")
+    )
+    pdfs: dict[int, int] = {}
+    if request.user.has_perm("documents.view_produceddocument"):
+        for adhesion_id, pk in (
+            ProducedDocument.objects.filter(
+                kind=DocumentKind.mise_en_demeure.value,
+                adhesion_id__in=[n.adhesion_id for n in notices],
+            )
+            .order_by("pk")
+            .values_list("adhesion_id", "pk")
+        ):
+            pdfs[adhesion_id] = pk  # the latest letter of each adhesion
+    return [
+        {
+            "adhesion": n.adhesion,
+            "owed": format_euros(n.owed_cents),
+            "due_on": n.due_on,
+            "pdf": reverse("admin:documents_produceddocument_pdf", args=[pdfs[n.adhesion_id]])
+            if n.adhesion_id in pdfs
+            else "",
+        }
+        for n in notices
+    ]
 
 
 class PaymentForm(forms.Form):
@@ -156,6 +195,10 @@ def account(request: HttpRequest, number: str) -> HttpResponse:
         ("En retard (échu non réglé)", format_euros(late)),
         ("À rembourser (payé d'avance au-delà de l'appelé)", format_euros(refundable)),
         ("Abandonné", format_euros(written_off)),
+        (
+            "Frais de rejet refacturés (dont non réglés)",
+            f"{format_euros(status.fees_cents)} ({format_euros(status.fees_left_cents)})",
+        ),
         ("Payé jusqu'au", f"{status.paid_until:%d/%m/%Y}" if status.paid_until else "—"),
     ]
     return TemplateResponse(

@@ -134,6 +134,8 @@ class BatchRunAdmin(admin.ModelAdmin):
                     actor=request.user,
                     idempotency_key=data.get("key") or None,
                 )
+            except framework.NotAllowed as exc:
+                raise PermissionDenied(str(exc)) from exc
             except framework.ParameterError as exc:
                 form.add_error(None, str(exc))
             else:

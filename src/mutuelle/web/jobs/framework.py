@@ -37,6 +37,10 @@ class ParameterError(BatchError):
     pass
 
 
+class NotAllowed(BatchError):
+    """The staff member may not start a run of this kind (the message names what is missing)."""
+
+
 class AlreadyRunning(BatchError):
     pass
 
@@ -97,6 +101,24 @@ REGISTRY: dict[str, BatchKind] = {}
 def register(cls: type[BatchKind]) -> type[BatchKind]:
     REGISTRY[cls.name] = cls()
     return cls
+
+
+# Every run asks ``jobs.add_batchrun``; a domain whose runs move money or write to members'
+# files adds its own permission for its kinds from its ``AppConfig.ready()`` (billing:
+# ``billing.run_billing`` for the yearly call, its documents, the collection, the unpaid day).
+START_PERMISSION = "jobs.add_batchrun"
+_REQUIRED: dict[str, str] = {}
+
+
+def require_permission(kind: str, permission: str) -> None:
+    """Starting a run of ``kind`` (from the back office) also asks ``permission``."""
+    kind_of(kind)  # an unknown kind is an error here, not a silent no-op
+    _REQUIRED[kind] = permission
+
+
+def permissions_for(kind: str) -> tuple[str, ...]:
+    extra = _REQUIRED.get(kind)
+    return (START_PERMISSION, extra) if extra else (START_PERMISSION,)
 
 
 def kind_of(name: str) -> BatchKind:

@@ -44,8 +44,17 @@ def start_run(
 
     Parameters are validated by the kind (:class:`framework.ParameterError` otherwise). With
     the same idempotency key (by default the kind and its parameters) the existing run is
-    returned untouched, whatever its state."""
+    returned untouched, whatever its state. ``actor`` (a staff member, from the back office)
+    must hold the kind's permissions (:func:`framework.permissions_for`), else
+    :class:`framework.NotAllowed`; the CLI (the operator's console) passes none."""
     batch = framework.kind_of(kind)
+    if actor is not None:
+        missing = [p for p in framework.permissions_for(kind) if not actor.has_perm(p)]
+        if missing:
+            raise framework.NotAllowed(
+                f"vous n'avez pas le droit de lancer « {batch.label} » "
+                f"(permission {', '.join(missing)})"
+            )
     cleaned = batch.clean(params or {})
     key = idempotency_key or default_key(kind, cleaned)
     with transaction.atomic():

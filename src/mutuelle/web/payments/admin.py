@@ -214,7 +214,8 @@ class SepaTransactionAdmin(ReadOnlyAdmin):
 class ReturnLineInline(admin.TabularInline):
     model = BankReturnLine
     extra = 0
-    fields = ["end_to_end_id", "stage", "reason_code", "reason_label", "next_step", "amount"]
+    fields = ["end_to_end_id", "stage", "reason_code", "reason_label", "next_step", "amount",
+              "charge", "charge_note"]  # fmt: skip
     readonly_fields = fields
     can_delete = False
     max_num = 0
@@ -222,6 +223,10 @@ class ReturnLineInline(admin.TabularInline):
     @admin.display(description="montant")
     def amount(self, obj: BankReturnLine) -> str:
         return euros(obj.amount_cents)
+
+    @admin.display(description="frais de la banque")
+    def charge(self, obj: BankReturnLine) -> str:
+        return euros(obj.charge_cents) if obj.charge_cents is not None else "—"
 
 
 class ReturnUploadForm(forms.Form):
@@ -289,7 +294,7 @@ class BankReturnFileAdmin(ReadOnlyAdmin):
 @admin.register(BankReturnLine)
 class BankReturnLineAdmin(ReadOnlyAdmin):
     list_display = ["end_to_end_id", "stage", "reason_code", "reason_label", "next_step",
-                    "amount", "file"]  # fmt: skip
+                    "amount", "charge", "file"]  # fmt: skip
     list_filter = ["stage", "reason_code", "next_step"]
     search_fields = ["end_to_end_id", "transaction__reference"]
     list_select_related = ["file"]
@@ -297,3 +302,7 @@ class BankReturnLineAdmin(ReadOnlyAdmin):
     @admin.display(description="montant")
     def amount(self, obj: BankReturnLine) -> str:
         return euros(obj.amount_cents)
+
+    @admin.display(description="frais de la banque")
+    def charge(self, obj: BankReturnLine) -> str:
+        return euros(obj.charge_cents) if obj.charge_cents is not None else "—"

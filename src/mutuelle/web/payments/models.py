@@ -262,6 +262,11 @@ class BankReturnLine(models.Model):
     next_step = models.CharField("suite suggérée", max_length=20)
     amount_cents = models.BigIntegerField("montant (centimes)")
     booked_on = models.DateField("comptabilisé le", null=True, blank=True)
+    # What the bank charged for this reject or return, when its file says so (pain.002
+    # ChrgsInf, camt.054 Chrgs); and what the domain did with it (billing: called back from the
+    # member or not, and why — Règlement particuliers III-2-4, docs I-240…I-243).
+    charge_cents = models.BigIntegerField("frais de la banque (centimes)", null=True, blank=True)
+    charge_note = models.CharField("frais : suite donnée", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "rejet ou retour"

@@ -129,6 +129,7 @@ def import_bank_returns(data: bytes, *, name: str = "", actor: Any = None) -> Re
                 next_step=c.line.reason.next.value,
                 amount_cents=c.tx.amount_cents,
                 booked_on=c.line.booked_on,
+                charge_cents=c.line.charge_cents,
             )
             for c in fresh
         ]
