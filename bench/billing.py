@@ -3,6 +3,7 @@ pain.008 of their mandates.
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/billing.py [--households 30000]
            [--year 2027] [--keep] [--profile [call|collect]] [--snapshot NAME | --from NAME]
+           [--documents]
 
 Creates a database of its own beside ``DATABASE_URL``'s (dropped at the end unless ``--keep``),
 loads the demonstration population with ``mutuelle demo-data --households N`` (a separate
@@ -23,6 +24,8 @@ signed mandate, then, in this process:
 NAME; ``--from NAME`` starts from such a copy instead of running ``demo-data`` again (a
 template copy takes seconds, the load minutes). ``--profile`` prints cProfile's top 25
 (cumulative) of the call and of the collection (``--profile call`` or ``collect``: one).
+``--documents`` then renders the calls' PDFs (the ``billing-documents`` run, in this process)
+and prints its rate and the time 30 000 would take: use it at a small size (300 households).
 The call also prints its slowest chunk and the time of its first and last fifth of chunks:
 a last fifth much slower than the first is a planner gone wrong as the journal grows.
 """
@@ -56,6 +59,11 @@ def main() -> int:
         const="both",
         choices=["both", "call", "collect"],
         help="cProfile the call and/or the collection (top 25, cumulative)",
+    )
+    parser.add_argument(
+        "--documents",
+        action="store_true",
+        help="then the calls' PDFs (billing-documents run): its rate, extrapolated to 30 000",
     )
     parser.add_argument("--snapshot", help="keep a copy of the loaded population as NAME")
     parser.add_argument("--from", dest="template", help="start from the copy NAME (no load)")
@@ -237,6 +245,19 @@ def _run(
         f"{time.perf_counter() - t:.1f} s"
     )
     print(f"mémoire résidente maximale du processus : {_rss_mib():.0f} Mio")
+    if args.documents:
+        t = time.perf_counter()
+        docs, _ = jobs.start_run(
+            "billing-documents", {"year": args.year, "kind": "call"}, defer=False
+        )
+        docs = framework.run(docs.pk)
+        r = docs.result
+        print(
+            f"PDF des appels (traitement billing-documents) : {r.get('documents', 0)} en "
+            f"{time.perf_counter() - t:.1f} s, {r.get('documents_per_second', 0):.1f} PDF/s "
+            f"de travail, soit {r.get('minutes_for_30000', 0):.0f} min pour 30 000 (dans le "
+            "worker quand le back-office le lance)"
+        )
     return 0 if rec.ok else 1
 
 

@@ -309,7 +309,9 @@ def call_facts(
         if offer is None:
             offer = offers[offer_id] = load_offer(offer_id) if offer_id else members.offer_for(None)
         try:
-            calls.append(yearly_call(offer, facts, year, existing[facts.number], on=on))
+            calls.append(
+                yearly_call(offer, facts, year, existing[facts.number], on=on, explain=False)
+            )
         except Refusal as exc:  # the texts cannot price it: the item is reported
             message = exc.message
             errors.append((facts.number, f"cotisations impossibles à chiffrer : {message}"))
