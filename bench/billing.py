@@ -2,7 +2,8 @@
 pain.008 of their mandates.
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/billing.py [--households 30000]
-           [--year 2027] [--keep] [--profile]
+           [--year 2027] [--keep] [--profile [call|collect]] [--snapshot NAME | --from NAME]
+           [--documents]
 
 Creates a database of its own beside ``DATABASE_URL``'s (dropped at the end unless ``--keep``),
 loads the demonstration population with ``mutuelle demo-data --households N`` (a separate
@@ -18,6 +19,15 @@ signed mandate, then, in this process:
 * ``reconcile`` over everything;
 * the peak resident memory of this process after the call and at the end (the population is
   never loaded whole; the pain.008 is built in memory by sepaxml).
+
+``--snapshot NAME`` keeps a copy of the loaded population (before the call) as database
+NAME; ``--from NAME`` starts from such a copy instead of running ``demo-data`` again (a
+template copy takes seconds, the load minutes). ``--profile`` prints cProfile's top 25
+(cumulative) of the call and of the collection (``--profile call`` or ``collect``: one).
+``--documents`` then renders the calls' PDFs (the ``billing-documents`` run, in this process)
+and prints its rate and the time 30 000 would take: use it at a small size (300 households).
+The call also prints its slowest chunk and the time of its first and last fifth of chunks:
+a last fifth much slower than the first is a planner gone wrong as the journal grows.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ import subprocess
 import sys
 import time
 import uuid
+from typing import Any
 
 
 def _rss_mib() -> float:
@@ -43,8 +54,19 @@ def main() -> int:
     parser.add_argument("--seed", type=int, help="demo-data's seed (its own default otherwise)")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument(
-        "--profile", action="store_true", help="cProfile the collection (top 25, cumulative)"
+        "--profile",
+        nargs="?",
+        const="both",
+        choices=["both", "call", "collect"],
+        help="cProfile the call and/or the collection (top 25, cumulative)",
     )
+    parser.add_argument(
+        "--documents",
+        action="store_true",
+        help="then the calls' PDFs (billing-documents run): its rate, extrapolated to 30 000",
+    )
+    parser.add_argument("--snapshot", help="keep a copy of the loaded population as NAME")
+    parser.add_argument("--from", dest="template", help="start from the copy NAME (no load)")
     parser.add_argument(
         "--database", help="a database already loaded by an earlier --keep run: reuse it"
     )
@@ -61,10 +83,11 @@ def main() -> int:
         return _run(args, args.database, load=False)
     name = f"mutuelle_bench_billing_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        template = f' TEMPLATE "{args.template}"' if args.template else ""
+        admin.execute(f'CREATE DATABASE "{name}"{template}')
     os.environ["DATABASE_URL"] = f"{base}/{name}"
     try:
-        return _run(args, name)
+        return _run(args, name, load=not args.template, snapshot=(base, args.snapshot))
     finally:
         if not args.keep:
             with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
@@ -73,7 +96,35 @@ def main() -> int:
             print(f"base conservée : {name}")
 
 
-def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
+def _profiled(args: argparse.Namespace, what: str) -> Any:
+    if args.profile not in ("both", what):
+        return None
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    return profiler
+
+
+def _print_profile(profiler: Any, what: str) -> None:
+    if profiler is not None:
+        import pstats
+        import tempfile
+
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(25)
+        path = os.path.join(tempfile.gettempdir(), f"bench-billing-{what}.prof")
+        stats.dump_stats(path)
+        print(f"profil complet : {path} (python -m pstats)")
+
+
+def _run(
+    args: argparse.Namespace,
+    name: str,
+    load: bool = True,
+    snapshot: tuple[str, str | None] = ("", None),
+) -> int:
     t = time.perf_counter()
     if load:
         command = ["demo-data", "--households", str(args.households)]
@@ -129,19 +180,49 @@ def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
         )
     Mandate.objects.bulk_create(rows, batch_size=2000)
     print(f"{len(rows)} mandats SEPA créés ; mémoire avant l'appel {_rss_mib():.0f} Mio")
+    base, keep_as = snapshot
+    if keep_as:
+        import psycopg
+
+        connection.close()
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{keep_as}"')
+            admin.execute(f'CREATE DATABASE "{keep_as}" TEMPLATE "{name}"')
+        print(f"population chargée conservée : {keep_as} (--from {keep_as})")
 
     params = {"year": args.year, "on": f"{args.year - 1}-12-02"}
-    t = time.perf_counter()
+    profiler = _profiled(args, "call")
+    t, cpu = time.perf_counter(), time.process_time()
     run, _ = jobs.start_run(
         "yearly-call", params, idempotency_key=f"bench-{time.time()}", defer=False
     )
-    done = framework.run(run.pk)
-    call_s = time.perf_counter() - t
+    chunks: list[float] = []
+    last = [time.perf_counter()]
+
+    def progress(_: Any) -> None:
+        now = time.perf_counter()
+        chunks.append(now - last[0])
+        last[0] = now
+
+    done = framework.run(run.pk, progress=progress)
+    call_s, call_cpu = time.perf_counter() - t, time.process_time() - cpu
+    _print_profile(profiler, "call")
+    per = chunks[1:-1]  # the chunks (the first call is the start, the last the finish)
+    if per:
+        fifth = max(1, len(per) // 5)
+        print(
+            f"  {len(per)} lots : le plus lent {max(per):.2f} s, premier cinquième "
+            f"{sum(per[:fifth]) / fifth:.2f} s/lot, dernier {sum(per[-fifth:]) / fifth:.2f} s/lot"
+        )
     r = done.result
     print(
         f"appel {args.year} : {done.done} adhésions en {call_s:.1f} s "
         f"({done.done / call_s:.0f} foyers/s), {r.get('entries_posted', 0)} écritures, "
         f"{done.error_count} non chiffrables (cases vides des grilles) — cible < 60 s"
+    )
+    print(
+        f"  dont {call_cpu:.1f} s de calcul de ce processus (Python), le reste l'attente de "
+        "PostgreSQL et des autres processus de la machine"
     )
     print(f"mémoire résidente maximale après l'appel : {_rss_mib():.0f} Mio")
     t = time.perf_counter()
@@ -151,24 +232,16 @@ def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
         f"même appel relancé : {again.result.get('entries_posted', 0)} écriture nouvelle en "
         f"{time.perf_counter() - t:.1f} s"
     )
-    profiler = None
-    if args.profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-    t = time.perf_counter()
+    profiler = _profiled(args, "collect")
+    t, cpu = time.perf_counter(), time.process_time()
     report = collection.collect(dt.date(args.year, 1, 5))
-    collect_s = time.perf_counter() - t
-    if profiler is not None:
-        import pstats
-
-        profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    collect_s, collect_cpu = time.perf_counter() - t, time.process_time() - cpu
+    _print_profile(profiler, "collect")
     count = report.file.count if report.file else 0
     print(
         f"prélèvements du 05/01/{args.year} : {count} mandats, pain.008 validé XSD en "
         f"{collect_s:.1f} s ({count / max(collect_s, 1e-9):.0f} mandats/s) — cible < 10 s"
+        f" ; dont {collect_cpu:.1f} s de calcul de ce processus"
     )
     t = time.perf_counter()
     rec = reconcile()
@@ -177,6 +250,19 @@ def _run(args: argparse.Namespace, name: str, load: bool = True) -> int:
         f"{time.perf_counter() - t:.1f} s"
     )
     print(f"mémoire résidente maximale du processus : {_rss_mib():.0f} Mio")
+    if args.documents:
+        t = time.perf_counter()
+        docs, _ = jobs.start_run(
+            "billing-documents", {"year": args.year, "kind": "call"}, defer=False
+        )
+        docs = framework.run(docs.pk)
+        r = docs.result
+        print(
+            f"PDF des appels (traitement billing-documents) : {r.get('documents', 0)} en "
+            f"{time.perf_counter() - t:.1f} s, {r.get('documents_per_second', 0):.1f} PDF/s "
+            f"de travail, soit {r.get('minutes_for_30000', 0):.0f} min pour 30 000 (dans le "
+            "worker quand le back-office le lance)"
+        )
     return 0 if rec.ok else 1
 
 

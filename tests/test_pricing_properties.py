@@ -129,3 +129,20 @@ def test_a_youngest_child_beyond_the_third_is_free(data: dict[str, Any]) -> None
     before = {f.formula: f.year_cents for f in quoted(data)}
     after = {f.formula: f.year_cents for f in quoted(extra)}
     assert before == after
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["residents", "agents", "tns"]).flatmap(households))
+def test_quotes_with_the_per_offer_memo_equal_quotes_without_it(data: dict[str, Any]) -> None:
+    """The engine memoises the grid rows and citations of an offer (the yearly call quotes
+    30 000 households): a quote made with a warm memo equals one made from an empty memo,
+    citations and steps included, and a quote against a fresh copy of the offer."""
+    from mutuelle.pricing.checks import forget_memo
+
+    warm = quote(OFFER, parse_household(data))
+    forget_memo()
+    cold = quote(OFFER, parse_household(data))
+    assert warm == cold
+    other = OFFER.model_copy(deep=True)  # another offer object: the memo follows it
+    assert quote(other, parse_household(data)) == warm
+    assert quote(OFFER, parse_household(data)) == warm

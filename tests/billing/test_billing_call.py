@@ -193,6 +193,29 @@ def test_every_change_regularises_to_the_new_call(offer, states) -> None:
         assert -sum(v for a, v in bal.items() if a.kind is AccountKind.tax_tsa) == call.total.tsa
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    histories(),
+    st.sampled_from(["", "cheque", "direct_debit", "transfer", "payroll"]),
+    st.sampled_from(["", "monthly", "annual"]),
+    st.booleans(),
+)
+def test_the_batchs_call_without_explanation_is_the_same_call(
+    offer, states, mode, frequency, payroll
+) -> None:
+    """The yearly batch calls with ``explain=False``: the same frequency, schedule and
+    entries (keys, amounts, memos, sources), only the explanation steps left out."""
+    journal: list = []
+    for n, f in enumerate(states):
+        f = replace(f, mode=mode or f.mode, frequency=frequency, payroll=payroll)
+        on = ON + dt.timedelta(days=n)
+        full = yearly_call(offer, f, 2027, journal, on=on)
+        lean = yearly_call(offer, f, 2027, journal, on=on, explain=False)
+        assert full.steps and lean.steps == ()
+        assert replace(lean, steps=full.steps) == full
+        journal.extend(full.entries)
+
+
 def test_agents_payroll_deduction_is_monthly(offer) -> None:
     from mutuelle.pricing.household import AgentFacts
 

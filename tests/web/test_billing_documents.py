@@ -23,7 +23,11 @@ def test_call_pdfs_and_attestations_as_batch_runs(martin) -> None:
         jobs.start_run("yearly-call", {"year": 2027, "on": "2026-12-02"}, defer=False)[0].pk
     )
     run, _ = jobs.start_run("billing-documents", {"year": 2027, "kind": "call"}, defer=False)
-    assert framework.run(run.pk).result["documents"] == 1
+    result = framework.run(run.pk).result
+    assert result["documents"] == 1
+    # the run says its rate, and what the city's 30 000 would take at that rate
+    assert result["documents_per_second"] > 0
+    assert result["minutes_for_30000"] == round(30_000 / (1000 / result["work_ms"]) / 60, 1)
     pdf = ProducedDocument.objects.get(adhesion=martin, kind=DocumentKind.echeancier)
     assert pdf.title.startswith("Appel de cotisation 2027")
     services.record_payment(
@@ -35,6 +39,7 @@ def test_call_pdfs_and_attestations_as_batch_runs(martin) -> None:
     run, _ = jobs.start_run(
         "billing-documents", {"year": 2027, "kind": "call"}, idempotency_key="again", defer=False
     )
-    assert framework.run(run.pk).result.get("documents", 0) == 0
+    again = framework.run(run.pk).result
+    assert again.get("documents", 0) == 0 and "documents_per_second" not in again
     with pytest.raises(framework.ParameterError, match="kind"):
         jobs.start_run("billing-documents", {"year": 2027, "kind": "lettre"}, defer=False)

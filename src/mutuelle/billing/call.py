@@ -112,6 +112,17 @@ def _with(cite: Cited, *readings: str) -> Cited:
     return Cited(cite.places, cite.readings + readings, cite.gap, cite.text, cite.public_text)
 
 
+def _frequency(facts: AdhesionFacts) -> PaymentFrequency:
+    """How the year is cut, the choice of :func:`frequency_of` without its explanation."""
+    if facts.payroll or facts.mode == PaymentMode.PAYROLL:
+        return PaymentFrequency.MONTHLY
+    if facts.mode == PaymentMode.CHEQUE:
+        return PaymentFrequency.ANNUAL
+    if facts.frequency == PaymentFrequency.MONTHLY:
+        return PaymentFrequency.MONTHLY
+    return PaymentFrequency.ANNUAL
+
+
 def frequency_of(offer: Offer, facts: AdhesionFacts) -> tuple[PaymentFrequency, Step]:
     """How the year is cut: monthly instalments when chosen (not by cheque), or the payroll
     deduction; otherwise the annual contribution in one échéance."""
@@ -294,50 +305,57 @@ def yearly_call(
     *,
     on: dt.date,
     rates: TaxRates | None = None,
+    explain: bool = True,
 ) -> YearlyCall:
     """The call of ``year`` for the adhesion: its schedule and the entries that bring the
     journal to it (none when it already says so). :class:`QuoteRefused` when the texts cannot
-    price the household (a blank grid cell)."""
+    price the household (a blank grid cell). ``explain=False`` (the yearly batch, which keeps
+    only the entries and totals): the same schedule and entries without the explanation
+    ``steps`` (tests/billing/test_billing_call.py compares both)."""
     rates = rates or tax_rates()
     jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
     call_cite = article(offer, facts.range, "call")
-    principle = article(offer, facts.range, "principle")
+    principle = article(offer, facts.range, "principle") if explain else call_cite
     steps: list[Step] = []
-    frequency, why = frequency_of(offer, facts)
+    frequency, why = frequency_of(offer, facts) if explain else (_frequency(facts), None)
     if not isinstance(existing, Already):
         existing = already(existing, facts.number, year)
     reprise = existing.reprise
     base = max(jan1, facts.start)
     if reprise is not None and reprise >= base:
         base = reprise + dt.timedelta(days=1)
-        steps.append(
-            Said(
-                f"Cotisations déjà reprises au journal jusqu'au {fr(reprise)} : l'appel "
-                f"{year} commence le {fr(base)}.",
-                _with(call_cite, "I-162"),
-                RULE,
+        if explain:
+            steps.append(
+                Said(
+                    f"Cotisations déjà reprises au journal jusqu'au {fr(reprise)} : l'appel "
+                    f"{year} commence le {fr(base)}.",
+                    _with(call_cite, "I-162"),
+                    RULE,
+                )
             )
-        )
     last = min(dec31, facts.end) if facts.end is not None else dec31
     first: dt.date | None = base if base <= last and base.year == year else None
     instalments: list[Instalment] = []
     if first is None:
-        steps.append(Said(f"Aucune période couverte à appeler en {year}.", call_cite, RULE))
+        if explain:
+            steps.append(Said(f"Aucune période couverte à appeler en {year}.", call_cite, RULE))
         slots: list[tuple[dt.date, dt.date]] = []
     else:
         assert last is not None
         amounts, formulas, quote_steps = month_amounts(offer, facts, first, last)
-        steps.append(
-            Said(
-                f"Appel de cotisation {year} : couverture du {fr(first)} au {fr(last)}, "
-                "âges atteints dans l'année (année − année de naissance), prorata du temps à "
-                "courir pour une adhésion ou une fin en cours d'année.",
-                principle,
-                RULE,
+        if explain:
+            assert why is not None
+            steps.append(
+                Said(
+                    f"Appel de cotisation {year} : couverture du {fr(first)} au {fr(last)}, "
+                    "âges atteints dans l'année (année − année de naissance), prorata du "
+                    "temps à courir pour une adhésion ou une fin en cours d'année.",
+                    principle,
+                    RULE,
+                )
             )
-        )
-        steps.extend(quote_steps)
-        steps.append(why)
+            steps.extend(quote_steps)
+            steps.append(why)
         slots = _slots(first, year, frequency)
         for lo, hi in slots:
             m0 = lo.replace(day=1)
@@ -347,7 +365,7 @@ def yearly_call(
             )
             instalments.append(Instalment(lo, hi, lo, split(ttc, rates, lo), formula))
     total = sum(i.amount.ttc for i in instalments)
-    if instalments:
+    if instalments and explain:
         lines = rates.on(instalments[0].due_on)
         taxes = ", ".join(
             f"{ln.tax.upper().replace('_', ' ')} {ln.rate_bp / 100:.2f} %".replace(".", ",")
@@ -387,6 +405,7 @@ def _entries(
     called = existing.called
     wanted: dict[tuple[dt.date, dt.date], Instalment] = {(i.start, i.end): i for i in instalments}
     out: list[Entry] = []
+    source = cite.staff()
     for slot in sorted(set(wanted) | set(called)):
         inst = wanted.get(slot)
         target = inst.amount if inst is not None else ZERO
@@ -432,7 +451,7 @@ def _entries(
                 period_start=start,
                 period_end=end,
                 postings=tuple(p for p in postings if p is not None),
-                source=cite.staff(),
+                source=source,
                 memo=memo,
             )
         )

@@ -38,8 +38,14 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(_describe(done))
     else:
+        rate = ""
+        if done.result.get("documents_per_second"):
+            rate = (
+                f" ; {done.result['documents_per_second']:.1f} PDF/s, soit "
+                f"{done.result['minutes_for_30000']:.0f} min pour 30 000"
+            )
         print(
             f"{done.result.get('documents', 0)} PDF produits ({done.done}/{done.total} "
-            f"adhésions, {done.error_count} en erreur) — traitement n° {done.pk}."
+            f"adhésions, {done.error_count} en erreur{rate}) — traitement n° {done.pk}."
         )
     return 0

@@ -14,14 +14,48 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from mutuelle.dates import add_years, age_on, full_years_between
 from mutuelle.explain import Cited
-from mutuelle.offers.model import Offer, PricingRules, Range, TariffGrid, TariffRow
+from mutuelle.offers.model import Offer, PricingRules, Range, Source, TariffGrid, TariffRow
 from mutuelle.pricing.household import PROOF_LABELS, Household, Member
 from mutuelle.pricing.steps import LateSurcharge, NoSurcharge, PricingStep, TransmittedSurcharge
 from mutuelle.refusal import Code, Refusal
+
+_T = TypeVar("_T")
+
+# The values below are pure functions of an immutable offer and a few hashable arguments (a
+# grid's row, a citation): computed once per offer and argument, not once per member and quote
+# (30 000 households quoted by the yearly call, bench/billing.py). One offer at a time is
+# kept (the last one used); the pair is replaced whole, so a thread never reads another
+# offer's values.
+_MEMO: list[tuple[Offer | None, dict[Hashable, Any]]] = [(None, {})]
+
+
+def per_offer(offer: Offer, key: Hashable, make: Callable[[], _T]) -> _T:
+    """``make()`` memoised for ``offer`` and ``key`` (tests/test_pricing_properties.py: the
+    quotes with a warm memo equal the quotes with an empty one)."""
+    held, values = _MEMO[0]
+    if held is not offer:
+        values = {}
+        _MEMO[0] = (offer, values)
+    try:
+        value: _T = values[key]
+    except KeyError:
+        value = values[key] = make()
+    return value
+
+
+def forget_memo() -> None:
+    _MEMO[0] = (None, {})
+
+
+def citation_of(offer: Offer, src: Source) -> Cited:
+    """``offer.citation(src)``, memoised per offer."""
+    return per_offer(offer, ("citation", src), lambda: offer.citation(src))
 
 
 class QuoteRefused(Refusal):
@@ -70,6 +104,10 @@ def grid(offer: Offer, ref: str) -> tuple[TariffGrid, str]:
 
 
 def row_for(offer: Offer, ref: str, age: int) -> TariffRow | None:
+    return per_offer(offer, ("row", ref, age), lambda: _row_for(offer, ref, age))
+
+
+def _row_for(offer: Offer, ref: str, age: int) -> TariffRow | None:
     g, table = grid(offer, ref)
     for row in g.tables[table].rows:  # type: ignore[index]
         if row.covers(age):
@@ -89,7 +127,15 @@ def grid_cite(
     offer: Offer, ref: str, row: TariffRow | None = None, formula: str = "", gap: str | None = None
 ) -> Cited:
     """The grid's table, or its row (and formula), as a source; ``gap``: the entry of a blank
-    cell (its plain words for residents)."""
+    cell (its plain words for residents). Memoised per offer."""
+    return per_offer(
+        offer, ("grid", ref, row, formula, gap), lambda: _grid_cite(offer, ref, row, formula, gap)
+    )
+
+
+def _grid_cite(
+    offer: Offer, ref: str, row: TariffRow | None, formula: str, gap: str | None
+) -> Cited:
     g, table = grid(offer, ref)
     t = g.tables[table]  # type: ignore[index]
     key, doc = next(
@@ -120,7 +166,7 @@ def check_household(offer: Offer, rng: Range, hh: Household) -> None:
         raise QuoteRefused(
             f"le membre participant a {civil} ans : il faut avoir au moins "
             f"{p.member_min_age.value} ans pour adhérer",
-            offer.citation(p.member_min_age.source),
+            citation_of(offer, p.member_min_age.source),
             code=Code.MEMBER_AGE,
         )
 
@@ -130,7 +176,7 @@ def check_household(offer: Offer, rng: Range, hh: Household) -> None:
             raise QuoteRefused(
                 "le tarif étudiant est réservé au membre participant étudiant sans ayant droit ; "
                 "un foyer avec conjoint ou enfants se chiffre dans la gamme residents",
-                offer.citation(p.student_structure),
+                citation_of(offer, p.student_structure),
                 code=Code.STUDENT_DEPENDANTS,
             )
         age = tariff_age(adherent.birth_date, year)
@@ -184,14 +230,14 @@ def check_child(offer: Offer, p: PricingRules, child: Member, date: dt.date) -> 
             f"{child.label} : {age_jan1} ans au 1er janvier {date.year} ; un enfant de "
             f"{c.max_age_without_proof} à {c.max_age_with_proof - 1} ans n'est ayant droit "
             f'qu\'avec un justificatif — indiquez "proof" parmi : {wanted}',
-            offer.citation(c.source),
+            citation_of(offer, c.source),
             code=Code.CHILD_PROOF,
         )
     raise QuoteRefused(
         f"{child.label} : {age_jan1} ans au 1er janvier {date.year} ; au-delà de "
         f"{c.max_age_with_proof - 1} ans un enfant (non invalide) n'est plus ayant droit et "
         "doit adhérer comme membre participant",
-        offer.citation(c.over_age_source),
+        citation_of(offer, c.over_age_source),
         code=Code.CHILD_OVER_AGE,
     )
 
@@ -223,7 +269,7 @@ def agent_majoration(offer: Offer, rng: Range, hh: Household) -> Majoration | No
     if rule is None:
         return None
     agent = hh.adherent
-    src = offer.citation(rule.source)
+    src = citation_of(offer, rule.source)
     civil = age_on(agent.birth_date, hh.date)
     facts = agent.agent
     transmitted = facts.transmitted_majoration_bp if facts else 0

@@ -43,6 +43,7 @@ from mutuelle.pricing.checks import (
     agent_majoration,
     check_date,
     check_household,
+    citation_of,
     grid,
     grid_cite,
     row_for,
@@ -343,8 +344,8 @@ def _price_structure(
                         tariff_age(m.birth_date, year),
                         0,
                         0,
-                        offer.citation(p.family_structure),
-                        [FamilyCovered(offer.citation(p.family_structure))],
+                        citation_of(offer, p.family_structure),
+                        [FamilyCovered(citation_of(offer, p.family_structure))],
                     )
                 )
     else:
@@ -387,7 +388,7 @@ def _price_structure(
 
     prorata_step = None
     if start != dt.date(year, 1, 1):
-        prorata_step = Prorata(start, year, offer.citation(p.prorata))
+        prorata_step = Prorata(start, year, citation_of(offer, p.prorata))
     members = []
     for line, member_months in zip(lines, per_member_months, strict=True):
         steps = list(line.steps)
@@ -443,8 +444,8 @@ def _adult_line(
     cents, row = _cell(offer, grid_ref, age, formula)
     src = grid_cite(offer, grid_ref, row, formula)
     steps: list[PricingStep] = [
-        Structure(what, offer.citation(structure_src)),
-        TariffAge(age, year, m.birth_date.year, True, offer.citation(p.tariff_age)),
+        Structure(what, citation_of(offer, structure_src)),
+        TariffAge(age, year, m.birth_date.year, True, citation_of(offer, p.tariff_age)),
         Tariff(formula, row.text, cents, src),
     ]
     monthly = cents
@@ -467,9 +468,9 @@ def _child_lines(offer: Offer, p: PricingRules, hh: Household, formula: str) -> 
         src = grid_cite(offer, p.child_grid, row, formula)
         steps: list[PricingStep] = [
             Structure(
-                "Cotisation « Enfant » d'un enfant à charge", offer.citation(p.child_structure)
+                "Cotisation « Enfant » d'un enfant à charge", citation_of(offer, p.child_structure)
             ),
-            TariffAge(age, year, child.birth_date.year, False, offer.citation(p.tariff_age)),
+            TariffAge(age, year, child.birth_date.year, False, citation_of(offer, p.tariff_age)),
             Tariff(formula, row.text, cents, src),
         ]
         line = _Line(child, age, cents, cents, src, steps)
@@ -488,7 +489,9 @@ def _child_lines(offer: Offer, p: PricingRules, hh: Household, formula: str) -> 
         free_rank = p.child_free_from_rank
         if free_rank is not None and rank >= free_rank.value:
             line.monthly = 0
-            line.steps.append(FreeFromRank(rank, free_rank.value, offer.citation(free_rank.source)))
+            line.steps.append(
+                FreeFromRank(rank, free_rank.value, citation_of(offer, free_rank.source))
+            )
         elif p.newborn_free_months is not None:
             table = {r.rank: r for r in p.newborn_free_months.value}
             rule = table.get(rank)
@@ -508,7 +511,7 @@ def _child_lines(offer: Offer, p: PricingRules, hh: Household, formula: str) -> 
                             child.birth_date,
                             free_end,
                             long,
-                            offer.citation(p.newborn_free_months.source),
+                            citation_of(offer, p.newborn_free_months.source),
                         )
                     )
         lines.append(line)

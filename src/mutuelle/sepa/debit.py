@@ -61,7 +61,10 @@ def build_debit_file(
     }
     if creditor.address:
         config["address"] = address_dict(creditor.address)
-    sdd = SepaDD(config, schema=str(schema), clean=True)
+    # clean=False: sepaxml's cleaning (unidecode, cut to 70/140) is a no-op on texts that
+    # sepa_text already made SEPA-safe and cut; skipping it saves two unidecode passes per
+    # transaction, the same bytes (tests/web/test_payments_bytes.py).
+    sdd = SepaDD(config, schema=str(schema), clean=False)
     amendments: dict[str, DebitTransaction] = {}
     for t in txs:
         ref = check_identifier(t.end_to_end_id, what="référence de bout en bout")

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from mutuelle.billing import AdhesionFacts, Already, YearlyCall, key_prefix, yearly_call
@@ -192,7 +193,7 @@ def call_summaries(numbers: Sequence[str], year: int) -> dict[str, Already]:
         .order_by()
     )
     called: dict[str, dict[tuple[dt.date, dt.date], Called]] = defaultdict(dict)
-    for key, start, end, ttc, net, tsa, lfss in rows.iterator(chunk_size=5000):
+    for key, start, end, ttc, net, tsa, lfss in _plain_rows(rows):
         number = key.split(":", 2)[1]
         if not key.startswith(key_prefix(number, year)):
             continue
@@ -200,11 +201,27 @@ def call_summaries(numbers: Sequence[str], year: int) -> dict[str, Already]:
         before = slots.get((start, end), Called(ZERO, 0))
         b = before.amount
         slots[(start, end)] = Called(
-            Split(b.ttc + ttc, b.net - net, b.tsa - tsa, b.lfss - lfss), before.entries + 1
+            Split(b.ttc + int(ttc), b.net - int(net), b.tsa - int(tsa), b.lfss - int(lfss)),
+            before.entries + 1,
         )
     openings = mine.filter(overlap, entry__kind=EntryKind.opening.value).values("entry_id")
     reprises = _fast_entries(openings)
     return {n: Already(called.get(n, {}), reprise_until(reprises.get(n, []), n)) for n in numbers}
+
+
+def _plain_rows(rows: Any) -> Iterable[tuple[Any, ...]]:
+    """A ``values_list`` queryset's rows. On PostgreSQL through the cursor, without Django's
+    per-row converters (they cost more than the query at 30 000 households, bench/billing.py):
+    only for columns psycopg already gives as Python values (text, dates; sums as Decimal,
+    which the caller turns into int)."""
+    if connection.vendor != "postgresql":
+        out: Iterable[tuple[Any, ...]] = rows.iterator(chunk_size=5000)
+        return out
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched: list[tuple[Any, ...]] = cursor.fetchall()
+        return fetched
 
 
 _E = ("entry_id", "entry__key", "entry__kind", "entry__date", "entry__period_start",
@@ -292,7 +309,9 @@ def call_facts(
         if offer is None:
             offer = offers[offer_id] = load_offer(offer_id) if offer_id else members.offer_for(None)
         try:
-            calls.append(yearly_call(offer, facts, year, existing[facts.number], on=on))
+            calls.append(
+                yearly_call(offer, facts, year, existing[facts.number], on=on, explain=False)
+            )
         except Refusal as exc:  # the texts cannot price it: the item is reported
             message = exc.message
             errors.append((facts.number, f"cotisations impossibles à chiffrer : {message}"))
