@@ -112,17 +112,6 @@ def _with(cite: Cited, *readings: str) -> Cited:
     return Cited(cite.places, cite.readings + readings, cite.gap, cite.text, cite.public_text)
 
 
-def _frequency(facts: AdhesionFacts) -> PaymentFrequency:
-    """How the year is cut, the choice of :func:`frequency_of` without its explanation."""
-    if facts.payroll or facts.mode == PaymentMode.PAYROLL:
-        return PaymentFrequency.MONTHLY
-    if facts.mode == PaymentMode.CHEQUE:
-        return PaymentFrequency.ANNUAL
-    if facts.frequency == PaymentFrequency.MONTHLY:
-        return PaymentFrequency.MONTHLY
-    return PaymentFrequency.ANNUAL
-
-
 def frequency_of(offer: Offer, facts: AdhesionFacts) -> tuple[PaymentFrequency, Step]:
     """How the year is cut: monthly instalments when chosen (not by cheque), or the payroll
     deduction; otherwise the annual contribution in one échéance."""
@@ -317,7 +306,8 @@ def yearly_call(
     call_cite = article(offer, facts.range, "call")
     principle = article(offer, facts.range, "principle") if explain else call_cite
     steps: list[Step] = []
-    frequency, why = frequency_of(offer, facts) if explain else (_frequency(facts), None)
+    # One rule for the cut of the year, explained or not (its step costs nothing to build).
+    frequency, why = frequency_of(offer, facts)
     if not isinstance(existing, Already):
         existing = already(existing, facts.number, year)
     reprise = existing.reprise
@@ -344,7 +334,6 @@ def yearly_call(
         assert last is not None
         amounts, formulas, quote_steps = month_amounts(offer, facts, first, last)
         if explain:
-            assert why is not None
             steps.append(
                 Said(
                     f"Appel de cotisation {year} : couverture du {fr(first)} au {fr(last)}, "
