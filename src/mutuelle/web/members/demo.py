@@ -331,7 +331,10 @@ def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date)
     rid = a.range
     hh.periods.append(FormulaPeriod(formula=hh.formula, start=a.start))
     r = offer.ranges[rid]  # type: ignore[index]
-    if rng.random() < 0.15:
+    # An adhesion not started yet (its effective date after today: a file sent late in the
+    # month takes effect the month after) has no past: no change of formula, no termination.
+    started = a.start <= today
+    if rng.random() < 0.15 and started:
         idx = r.formulas.index(hh.formula)
         new = (
             r.formulas[min(idx + 1, len(r.formulas) - 1)]
@@ -372,7 +375,7 @@ def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date)
         paid_until = None
     hh.paid_until = paid_until
     _contributions(offer, hh, today)
-    if rng.random() < 0.06:
+    if rng.random() < 0.06 and started:
         received = _date(rng, a.start, today)
         t, _ = core.member_termination(
             offer, rid, received_on=received, adhesion_start=a.start, signed_on=a.signed_on
