@@ -43,6 +43,20 @@ def test_demo_population_respects_the_rules() -> None:
         .count()
         == FormulaPeriod.objects.exclude(start=F("adhesion__start")).count()
     )
+    # Every member gave a (fictitious, valid) account for their benefits; those paying by direct
+    # debit signed a mandate on it, read back decrypted by the payments app.
+    from mutuelle import sepa
+    from mutuelle.web.payments import services as payments
+
+    active = Adhesion.objects.filter(status="active")
+    assert all(sepa.check_iban(a.iban).iban == a.iban and "DEMO" in a.iban for a in active)
+    debit = active.filter(payment_mode="direct_debit")
+    assert debit.count() > 300 and counts["mandates"] == debit.count()
+    for a in debit[:50]:
+        mandate = payments.active_mandate(a)
+        assert mandate is not None and mandate.signed_on == a.signed_on
+        assert payments.mandate_account(mandate).iban == a.iban
+    assert not active.filter(range="tns").exclude(payment_mode="direct_debit").exists()
     # The family of the README's first visit.
     assert Adhesion.objects.get(number="GR25-000001").member.last_name == "Martin"
     with pytest.raises(RuntimeError, match="déjà des adhésions"):
