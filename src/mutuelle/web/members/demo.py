@@ -740,8 +740,15 @@ def load_demo(
     seed: int = 2025,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
+    money: bool = False,
 ) -> dict[str, int]:
-    """Fill an empty database; returns the counts written. Refused under settings.prod."""
+    """Fill an empty database; returns the counts written. Refused under settings.prod.
+
+    ``money``: the contributions called, collected and paid and the care settled and paid
+    from the launch up to today, by billing's and claims' services
+    (:mod:`mutuelle.web.reporting.demo_money`), before the committee's reports are published;
+    without it, the past contributions are brought in as a reprise (docs I-110) and the
+    published reports show no money."""
     from mutuelle.web.security.demo_guard import refuse_in_production
 
     refuse_in_production()
@@ -751,11 +758,18 @@ def load_demo(
         )
     today = today or dt.date.today()
     built = build_population(offer, households, seed, today, progress)
+    if money:
+        for hh in built:
+            hh.entries = []  # billing calls the past itself: no reprise
     progress(f"  {households}/{households} foyers calculés ; écriture en base…")
     counts = _write(built)
     User = get_user_model()
     if not User.objects.filter(username=DEMO_USER).exists():
         User.objects.create_superuser(DEMO_USER, "demo@exemple.fr", DEMO_PASSWORD)
+    if money:
+        from mutuelle.web.reporting.demo_money import load_money
+
+        counts.update(load_money(today, seed, progress))
     from mutuelle.web.reporting.demo import load_reporting_demo  # the steering committee's data
 
     counts.update(load_reporting_demo(today, seed, progress))
