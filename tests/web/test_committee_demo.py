@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from html import unescape
 
 import pytest
 from tests.web.test_town_view import pdf_text, personal_strings, xlsx_text
@@ -64,7 +65,7 @@ def test_the_towns_health_officer_prepares_the_meeting_on_a_demo_with_money(clie
     assert r.status_code == 200 and "3e trimestre 2026" in r.text
     page = client.get(f"/ville/rapport/{QUARTER}/")
     assert page.status_code == 200
-    html = page.text
+    html = unescape(page.text)
     assert "pas encore disponible" not in html
     assert "ne sont pas encore enregistrées" not in html
     # 2. The money is there: contributions net of taxes, spending by care category, the P/C

@@ -5,13 +5,13 @@ Everything goes through the services staff use, in the order a year would bring 
 
 * the yearly call of each year covered (``web.billing.services.call_chunk``), each adhesion
   called in the month it starts (or on 1 January);
-* the direct debits due, collected on the 1st and the 16th of each month
-  (``web.billing.collection.collect``: a pain.008 each time); twice, a few debits come back
+* the direct debits due, collected on the 1st of each month (``web.billing.collection.collect``:
+  a pain.008 each time); twice, a few debits come back
   rejected in a pain.002 built by ``mutuelle.sepa.bank`` as the bank would send it (« AM04 »,
   presented again the next time; « MS02 », refused for good);
-* the other members' payments recorded by staff on each due date (transfer, cheque, payroll
-  deduction: ``web.billing.services.record_payment``);
-* the unpaid process on the 11th and the 26th (``web.billing.unpaid.apply``): the debits refused
+* the other members' payments recorded by staff on each due date (transfer, cheque; the payroll
+  deductions once a quarter: ``web.billing.services.record_payment``);
+* the unpaid process on the 12th (``web.billing.unpaid.apply``): the debits refused
   for good go to notice, suspension, then termination — except one member, who pays the
   arrears once suspended and is reinstated;
 * each month's care, a lighter volume than ``mutuelle demo-claims`` (about one act for three
@@ -44,7 +44,8 @@ from mutuelle.web.members.models import Adhesion, Suspension
 # docs/interpretations.md I-260: no text fixes the loadings rate (G-65); the demonstration enters
 # one so that its P/C can be read, and says that it is the demonstration's.
 DEMO_LOADINGS_BP = 2000
-DEMO_LOADINGS_SOURCE = "taux de démonstration, aucun texte ne le fixe"
+# The report already says « saisi par la Mutuelle (aucun texte ne le fixe) » beside the rate.
+DEMO_LOADINGS_SOURCE = "taux de démonstration, fictif : ce n'est pas celui de la Mutuelle"
 
 # Care lines per beneficiary and month: 0, 1 or 2 acts (mean 0.3; ``mutuelle demo-claims``
 # draws 0 to 4, mean 1.4). A demo choice, to keep the first start short.
@@ -101,13 +102,13 @@ def load_money(
 
 def _days(month: dt.date) -> list[tuple[dt.date, Callable[[_Run, dt.date], None]]]:
     d = month.replace
-    return [
-        (d(day=1), _collect),
-        (d(day=5), _claims),
-        (d(day=11), _unpaid),
-        (d(day=16), _collect),
-        (d(day=26), _unpaid),
-    ]
+    # Collected on the 1st: every instalment fallen due since the last collection (an adhesion
+    # starting on the 16th is debited on the next 1st), so that on the 12th the unpaid process
+    # finds only what the bank rejected or nobody paid. The 12th, not earlier: the notice may
+    # go from the 11th day after the due date (docs I-41), and the next month's debit is
+    # imputed to the oldest instalment (docs I-166), so that a rejected 1st's instalment not
+    # noticed by then would roll from month to month.
+    return [(d(day=1), _collect), (d(day=5), _claims), (d(day=12), _unpaid)]
 
 
 # --- contributions ---------------------------------------------------------------------------
@@ -161,9 +162,21 @@ def _staff_schedule(run: _Run) -> None:
         .annotate(total=Sum("cents"))
         .order_by()
     )
+    payroll = set(others.filter(payroll_deduction=True).values_list("number", flat=True))
+    quarters: dict[tuple[str, int, int], list[tuple[dt.date, int]]] = {}
     for number, start, cents in rows:
-        if cents and cents > 0:
+        if not cents or cents <= 0:
+            continue
+        if number in payroll:
+            # The employer pays what it withheld once a quarter, on the quarter's first due
+            # date, for its three months (a demo choice: no text sets the employer's rhythm).
+            key = (number, start.year, (start.month - 1) // 3)
+            quarters.setdefault(key, []).append((start, int(cents)))
+        else:
             run.staff_due.append((start, pks[number], int(cents), start.isoformat()))
+    for (number, _, _), parts in quarters.items():
+        first = min(d for d, _ in parts)
+        run.staff_due.append((first, pks[number], sum(c for _, c in parts), first.isoformat()))
     run.staff_due.sort()
 
 
