@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
 
         print(f"Comité de pilotage (compte de la Ville) : {url}/ville/")
         print(f"  compte de démonstration : {TOWN_USER} / mot de passe {TOWN_PASSWORD}")
+        print("  à essayer : ouvrir le dernier trimestre clos, y lire les cotisations, les")
+        print("  dépenses par catégorie de soins et le P/C, télécharger le PDF pour la séance.")
     print(f"Site public : {url}/   API : {url}/api/docs")
     print("Arrêt : Ctrl-C.")
     sys.stdout.flush()
