@@ -127,7 +127,8 @@ def _run(
 ) -> int:
     t = time.perf_counter()
     if load:
-        command = ["demo-data", "--households", str(args.households)]
+        # --no-money: the population only (demo-data's money part runs billing itself)
+        command = ["demo-data", "--households", str(args.households), "--no-money"]
         if args.seed is not None:
             command += ["--seed", str(args.seed)]
         loaded = subprocess.run(

@@ -106,3 +106,18 @@ def test_parts_of_consecutive_periods_always_add_up(cents: int, start: dt.date, 
         for y in range(start.year, end.year + 1)
     )
     assert whole == cents
+
+
+def test_a_range_line_without_formula_counts_in_its_range_only() -> None:
+    """Billing's regularisation of an instalment no longer covered (a termination) carries the
+    range and no formula: the P/C of the range counts it, no formula does (the report once
+    failed sorting the range's formulas beside None)."""
+    lines = [month(Term.CONTRIBUTIONS, -1_000_000, m) for m in (1, 2, 3)]
+    lines.append(MoneyLine(Term.CONTRIBUTIONS, 100_000, D(2026, 3, 1), D(2026, 3, 31), "residents"))
+    lines.append(
+        MoneyLine(Term.BENEFITS, 1_000_000, D(2026, 2, 10), D(2026, 2, 10), "residents", "Bauges")
+    )
+    rep = pc_report(lines, RATES, Period.parse("2026-Q1"), SOURCES)
+    assert rep.ranges["residents"].contributions_ht_cents == 2_900_000
+    assert rep.formulas[("residents", "Belledonne")].contributions_ht_cents == 3_000_000
+    assert set(rep.formulas) == {("residents", "Belledonne"), ("residents", "Bauges")}

@@ -72,7 +72,7 @@ def backend(request, tmp_path: Path) -> Iterator[Backend]:
                 except sqlite3.OperationalError:
                     return []
 
-        _cli(env, "demo-data", "--households", str(HOUSEHOLDS))
+        _cli(env, "demo-data", "--households", str(HOUSEHOLDS), "--no-money")
         yield Backend(env, query)
         return
     if not ON_PG:
@@ -94,7 +94,7 @@ def backend(request, tmp_path: Path) -> Iterator[Backend]:
                 return []
 
     try:
-        _cli(env, "demo-data", "--households", str(HOUSEHOLDS))
+        _cli(env, "demo-data", "--households", str(HOUSEHOLDS), "--no-money")
         yield Backend(env, pg_query)
     finally:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
@@ -172,7 +172,7 @@ def test_worker_killed_midway_then_restarted_processes_each_item_once(tmp_path: 
 
     backend = Backend(env, query)
     try:
-        _cli(env, "demo-data", "--households", str(HOUSEHOLDS))
+        _cli(env, "demo-data", "--households", str(HOUSEHOLDS), "--no-money")
         # Staff start the run (the service records it and defers a worker job).
         code = (
             "from mutuelle.commands import _django; _django.setup();"

@@ -43,6 +43,20 @@ def test_demo_population_respects_the_rules() -> None:
         .count()
         == FormulaPeriod.objects.exclude(start=F("adhesion__start")).count()
     )
+    # Every member gave a (fictitious, valid) account for their benefits; those paying by direct
+    # debit signed a mandate on it, read back decrypted by the payments app.
+    from mutuelle import sepa
+    from mutuelle.web.payments import services as payments
+
+    active = Adhesion.objects.filter(status="active")
+    assert all(sepa.check_iban(a.iban).iban == a.iban and "DEMO" in a.iban for a in active)
+    debit = active.filter(payment_mode="direct_debit")
+    assert debit.count() > 300 and counts["mandates"] == debit.count()
+    for a in debit[:50]:
+        mandate = payments.active_mandate(a)
+        assert mandate is not None and mandate.signed_on == a.signed_on
+        assert payments.mandate_account(mandate).iban == a.iban
+    assert not active.filter(range="tns").exclude(payment_mode="direct_debit").exists()
     # The family of the README's first visit.
     assert Adhesion.objects.get(number="GR25-000001").member.last_name == "Martin"
     with pytest.raises(RuntimeError, match="déjà des adhésions"):
@@ -70,15 +84,36 @@ def test_demo_is_deterministic() -> None:
     assert signature(7) != signature(8)
 
 
-@pytest.mark.parametrize("today", [dt.date(2026, 12, 2), dt.date(2026, 12, 20)])
+@pytest.mark.parametrize(
+    "today", [dt.date(2026, 12, 2), dt.date(2026, 12, 20), dt.date(2026, 6, 15)]
+)
 def test_the_population_holds_no_piece_of_an_absent_person_nor_an_end_before_its_start(
     today: dt.date,
 ) -> None:
     """`demo-data --households 30000` failed: a child born after the adhesion ended kept its
-    justificatif (an unsaved person), and a request's child past the age limit before the
-    request's start got an end before its start (affiliation_end_after_start)."""
+    justificatif (an unsaved person), a request's child past the age limit before the
+    request's start got an end before its start (affiliation_end_after_start); and `mutuelle
+    serve` failed on 15 June (an adhesion taking effect next month drew a change of formula
+    between its start and today)."""
     built = demo.build_population(load_offer("grenoble-2025"), 6000, 2025, today)
     for hh in built:
         present = {id(hh.member), *(id(p) for p, _ in hh.dependants)}
         assert all(d.person is None or id(d.person) in present for d in hh.documents)
         assert all(f.end is None or f.end >= f.start for _, f in hh.dependants)
+
+
+def test_the_population_can_be_built_on_any_day_of_the_convention() -> None:
+    """On the 1st and the 15th of every month since the launch, and on a month's last day, the
+    population is built (an adhesion taking effect after today has no past to draw)."""
+    offer = load_offer("grenoble-2025")
+    days = [
+        dt.date(y, m, d)
+        for y in (2025, 2026, 2027)
+        for m in range(1, 13)
+        for d in (1, 15, 28)
+        if dt.date(2025, 2, 15) <= dt.date(y, m, d) <= dt.date(2027, 3, 1)
+    ]
+    for today in days:
+        built = demo.build_population(offer, 120, 2025, today)
+        later = [hh for hh in built if hh.adhesion.start > today]
+        assert all(len(hh.periods) == 1 and hh.adhesion.end is None for hh in later)

@@ -17,6 +17,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--households", type=int, default=3000)
     p.add_argument("--seed", type=int, default=2025)
+    p.add_argument(
+        "--no-money",
+        action="store_true",
+        help="sans l'argent : ni appels, prélèvements, impayés ni soins réglés (les cotisations "
+        "passées reprises au journal, plus rapide ; les rapports publiés au comité de pilotage "
+        "n'ont alors pas de montants)",
+    )
     p.set_defaults(func=run)
 
 
@@ -31,7 +38,11 @@ def run(args: argparse.Namespace) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     try:
         counts = demo.load_demo(
-            services.offer_for(), households=args.households, seed=args.seed, progress=print
+            services.offer_for(),
+            households=args.households,
+            seed=args.seed,
+            progress=print,
+            money=not args.no_money,
         )
     except RuntimeError as exc:
         return fail(str(exc), False)

@@ -30,6 +30,11 @@ def register(sub: Any) -> None:
     p.add_argument("--households", type=int, default=3000, help="foyers de démonstration")
     p.add_argument("--no-demo", action="store_true", help="ne pas charger de démonstration")
     p.add_argument(
+        "--no-money",
+        action="store_true",
+        help="démonstration sans l'argent (ni appels, prélèvements ni soins réglés : plus rapide)",
+    )
+    p.add_argument(
         "--check", action="store_true", help="préparer la base et s'arrêter sans lancer le serveur"
     )
     p.add_argument(
@@ -69,7 +74,12 @@ def run(args: argparse.Namespace) -> int:
     print("Schéma à jour (migrations appliquées).")
     if not args.no_demo and not Adhesion.objects.exists():
         print(f"Chargement de {args.households} foyers de démonstration…")
-        counts = demo.load_demo(services.offer_for(), households=args.households, progress=print)
+        counts = demo.load_demo(
+            services.offer_for(),
+            households=args.households,
+            progress=print,
+            money=not args.no_money,
+        )
         print("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     url = f"http://{args.host}:{args.port}"
     print()
@@ -86,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
 
         print(f"Comité de pilotage (compte de la Ville) : {url}/ville/")
         print(f"  compte de démonstration : {TOWN_USER} / mot de passe {TOWN_PASSWORD}")
+        print("  à essayer : ouvrir le dernier trimestre clos, y lire les cotisations, les")
+        print("  dépenses par catégorie de soins et le P/C, télécharger le PDF pour la séance.")
     print(f"Site public : {url}/   API : {url}/api/docs")
     print("Arrêt : Ctrl-C.")
     sys.stdout.flush()

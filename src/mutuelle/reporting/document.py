@@ -83,7 +83,12 @@ def _table(t: TableOut) -> tuple[Block, ...]:
                 _alt(t),
             )
         )
-    blocks.append(Table((t.row_header, *t.columns), rows, numeric, t.title))
+    # The row labels get a wide first column: a label wrapped over three lines made a row tall
+    # enough to be cut by a page break, its figures on one page and its label on the next.
+    n = len(t.columns)
+    first = 40 if n <= 4 else 30
+    widths = (first, *((100 - first) // n for _ in range(n))) if n else ()
+    blocks.append(Table((t.row_header, *t.columns), rows, numeric, t.title, widths))
     if t.suppressed:
         blocks.append(
             Paragraph.of(

@@ -283,7 +283,12 @@ def pc_report(
     offer = _figures(parts, segments, None, None, sources)
     ranges: dict[str, PcFigures] = {}
     formulas: dict[tuple[str, str], PcFigures] = {}
-    keys = sorted({(line.range, line.formula) for line, _ in parts if line.range is not None})
+    # A range's line may have no formula (billing's regularisation of an instalment no longer
+    # covered carries none): it counts in its range, not in a formula.
+    keys = sorted(
+        {(line.range, line.formula) for line, _ in parts if line.range is not None},
+        key=lambda k: (k[0] or "", k[1] or ""),
+    )
     for rng in sorted({r for r, _ in keys if r is not None}):
         in_range = [(line, p) for line, p in parts if line.range == rng]
         ranges[rng] = _figures(in_range, segments, rng, None, sources, fmt_unallocated)

@@ -331,7 +331,10 @@ def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date)
     rid = a.range
     hh.periods.append(FormulaPeriod(formula=hh.formula, start=a.start))
     r = offer.ranges[rid]  # type: ignore[index]
-    if rng.random() < 0.15:
+    # An adhesion not started yet (its effective date after today: a file sent late in the
+    # month takes effect the month after) has no past: no change of formula, no termination.
+    started = a.start <= today
+    if rng.random() < 0.15 and started:
         idx = r.formulas.index(hh.formula)
         new = (
             r.formulas[min(idx + 1, len(r.formulas) - 1)]
@@ -372,7 +375,7 @@ def _lifecycle(rng: random.Random, offer: Offer, hh: _Household, today: dt.date)
         paid_until = None
     hh.paid_until = paid_until
     _contributions(offer, hh, today)
-    if rng.random() < 0.06:
+    if rng.random() < 0.06 and started:
         received = _date(rng, a.start, today)
         t, _ = core.member_termination(
             offer, rid, received_on=received, adhesion_start=a.start, signed_on=a.signed_on
@@ -548,7 +551,26 @@ def _martin(offer: Offer) -> _Household:
 # second pass) so that the work queues and their pages have something to show. A demo choice,
 # not a figure of the texts.
 PENDING_PER_THOUSAND = 30
-DEMO_IBAN = "FR7630006000011234567890189"  # a made-up account with a valid key (ISO 13616)
+
+# The demonstration's bank accounts: made up, valid (ISO 13616 check digits and the French RIB
+# key, computed by schwifty), and visibly fictitious — the account number begins with « DEMO ».
+# The bank code is a real one (30006, as the demonstration creditor's in settings.dev) because
+# the SEPA files need a BIC and take it from schwifty's bank registry: a fictitious bank code
+# would have none, and neither the pain.008 nor the pain.001 could be produced.
+DEMO_BANK, DEMO_BRANCH, DEMO_BRANCH_REQUESTS = "30006", "00001", "00002"
+
+
+def demo_iban(n: int, *, request: bool = False) -> str:
+    """The fictitious IBAN of the demonstration's ``n``-th household (its adhesion's counter),
+    or of its ``n``-th online request."""
+    from schwifty import IBAN
+
+    branch = DEMO_BRANCH_REQUESTS if request else DEMO_BRANCH
+    return str(IBAN.generate("FR", bank_code=DEMO_BANK, branch_code=branch,
+                             account_code=f"DEMO{n:07d}"))  # fmt: skip
+
+
+DEMO_IBAN = demo_iban(1, request=True)
 
 
 def _pending(
@@ -567,7 +589,7 @@ def _pending(
     a.wished_start, a.start = wished, eff.date
     a.payroll_deduction = False
     a.payment_mode, a.payment_frequency = PaymentMode.DIRECT_DEBIT, PaymentFrequency.MONTHLY
-    a.iban, a.account_holder = DEMO_IBAN, f"{hh.member.first_name} {hh.member.last_name}"
+    a.iban, a.account_holder = demo_iban(k, request=True), _holder(hh)
     kept = []
     for p, aff in hh.dependants:
         aff.start = max(a.start, p.birth_date)
@@ -643,7 +665,79 @@ def build_population(
         built.append(hh)
     for hh in built:
         _monthly(offer, hh, today)
+    _payment_modes(random.Random(f"{seed}-paiements"), built)
     return built
+
+
+def _holder(hh: _Household) -> str:
+    return f"{hh.member.first_name} {hh.member.last_name.upper()}"
+
+
+# How the demonstration's members pay (a demo choice, not a figure of the texts): most by
+# monthly direct debit, some once a year by debit, transfer or cheque; the TNS by direct debit
+# only (Règlement TNS art. 4.2: « par prélèvement automatique, sur la base d'un mandat SEPA »);
+# the agents with payroll deduction through their employer. Every member gives the account
+# their benefits are paid to (the claims' payments read ``Adhesion.iban``).
+MODES = [
+    ((PaymentMode.DIRECT_DEBIT, PaymentFrequency.MONTHLY), 80),
+    ((PaymentMode.DIRECT_DEBIT, PaymentFrequency.ANNUAL), 5),
+    ((PaymentMode.TRANSFER, PaymentFrequency.ANNUAL), 10),
+    ((PaymentMode.CHEQUE, PaymentFrequency.ANNUAL), 5),
+]
+
+
+def _payment_modes(rng: random.Random, built: list[_Household]) -> None:
+    """Each validated household's payment mode and refund account (its own random draw, so the
+    population itself does not change)."""
+    for hh in built:
+        a = hh.adhesion
+        if a.status != AdhesionStatus.ACTIVE:
+            continue  # an online request keeps the mode and the IBAN its form gave
+        if a.payroll_deduction:
+            a.payment_mode, a.payment_frequency = "", PaymentFrequency.MONTHLY
+        elif a.range == "tns":
+            a.payment_mode, a.payment_frequency = PaymentMode.DIRECT_DEBIT, PaymentFrequency.MONTHLY
+        else:
+            a.payment_mode, a.payment_frequency = rng.choices(
+                [m for m, _ in MODES], [w for _, w in MODES]
+            )[0]
+        a.iban, a.account_holder = demo_iban(int(a.number.rsplit("-", 1)[1])), _holder(hh)
+
+
+def _mandates(built: list[_Household]) -> list[Any]:
+    """The SEPA mandate of each household paying by direct debit, signed with the adhesion, on
+    the demonstration's account (its IBAN checked, its RUM and creditor as
+    :func:`mutuelle.web.payments.services.create_mandate` gives them; written in bulk)."""
+    from mutuelle import sepa
+    from mutuelle.sepa.text import sepa_text
+    from mutuelle.web.payments import services as payments
+    from mutuelle.web.payments.models import Mandate
+
+    ics = payments.creditor().creditor_id
+    out = []
+    banks: dict[str, Any] = {}  # bank code → the checked account of its first IBAN (its BIC)
+    for hh in built:
+        a = hh.adhesion
+        if a.status != AdhesionStatus.ACTIVE or a.payment_mode != PaymentMode.DIRECT_DEBIT:
+            continue
+        # Every demonstration IBAN is schwifty's (demo_iban), valid by construction: the bank
+        # registry is asked once for the demonstration's bank (3 s less at 30 000 households).
+        bank = banks.get(a.iban[4:9])
+        if bank is None:
+            bank = banks[a.iban[4:9]] = sepa.check_iban(a.iban)
+        account = sepa.BankAccount(iban=a.iban, bic=bank.bic, bank_name=bank.bank_name)
+        out.append(
+            Mandate(
+                adhesion=a,
+                rum=sepa.make_rum(a.number, 1),
+                signed_on=a.signed_on,
+                debtor_name=sepa_text(a.account_holder, 70),
+                iban_stored=account.iban,
+                bic=account.bic,
+                creditor_ics=ics,
+            )
+        )
+    return out
 
 
 def load_demo(
@@ -652,8 +746,15 @@ def load_demo(
     seed: int = 2025,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
+    money: bool = False,
 ) -> dict[str, int]:
-    """Fill an empty database; returns the counts written. Refused under settings.prod."""
+    """Fill an empty database; returns the counts written. Refused under settings.prod.
+
+    ``money``: the contributions called, collected and paid and the care settled and paid
+    from the launch up to today, by billing's and claims' services
+    (:mod:`mutuelle.web.reporting.demo_money`), before the committee's reports are published;
+    without it, the past contributions are brought in as a reprise (docs I-110) and the
+    published reports show no money."""
     from mutuelle.web.security.demo_guard import refuse_in_production
 
     refuse_in_production()
@@ -663,11 +764,18 @@ def load_demo(
         )
     today = today or dt.date.today()
     built = build_population(offer, households, seed, today, progress)
+    if money:
+        for hh in built:
+            hh.entries = []  # billing calls the past itself: no reprise
     progress(f"  {households}/{households} foyers calculés ; écriture en base…")
     counts = _write(built)
     User = get_user_model()
     if not User.objects.filter(username=DEMO_USER).exists():
         User.objects.create_superuser(DEMO_USER, "demo@exemple.fr", DEMO_PASSWORD)
+    if money:
+        from mutuelle.web.reporting.demo_money import load_money
+
+        counts.update(load_money(today, seed, progress))
     from mutuelle.web.reporting.demo import load_reporting_demo  # the steering committee's data
 
     counts.update(load_reporting_demo(today, seed, progress))
@@ -759,6 +867,10 @@ def _write(built: list[_Household], batch: int = 1000) -> dict[str, int]:
         _copy(FormulaPeriod, periods, batch)
         _copy(Document, docs, batch)
         _copy(Event, events, batch)
+        from mutuelle.web.payments.models import Mandate
+
+        mandates = _mandates(built)
+        _copy(Mandate, mandates, batch)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # the journal's balance is checked at commit
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -771,5 +883,6 @@ def _write(built: list[_Household], batch: int = 1000) -> dict[str, int]:
         "formula_periods": len(periods),
         "documents": len(docs),
         "events": len(events),
+        "mandates": len(mandates),
         "journal_entries": posted,
     }
