@@ -103,3 +103,17 @@ def test_an_end_before_the_year_recorded_after_the_call_brings_it_to_nothing(mar
     again = _bill(on=D(2026, 12, 20))
     assert again["entries_posted"] == 12
     assert services.schedule(martin.number, 2027) == []
+
+
+@pytest.mark.django_db
+def test_online_requests_pending_or_refused_are_never_called(martin) -> None:
+    # Only a validated adhesion is a contract (Règlement particuliers I-4): a request waiting
+    # for staff, or refused by them, owes nothing whatever its dates.
+    waiting = AdhesionFactory(pending=True, start=D(2027, 1, 1))
+    refused = AdhesionFactory(pending=True, status="refused", start=D(2027, 1, 1))
+    result = _bill()
+    assert result["entries_posted"] > 0  # martin is called
+    assert services.schedule(martin.number, 2027) != []
+    for a in (waiting, refused):
+        assert services.schedule(a.number, 2027) == []
+        assert journal.contribution_status(a.number).owed_on(D(2027, 12, 31)) == 0

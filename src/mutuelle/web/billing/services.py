@@ -138,7 +138,9 @@ def billable(year: int) -> QuerySet[Adhesion]:
     # Read apart (a few ids): an OR with the subquery makes PostgreSQL scan it per row.
     ended_called = list(ended.filter(number__in=called).values_list("pk", flat=True))
     covered = Q(start__lte=dec31) & (Q(end__isnull=True) | Q(end__gte=jan1))
-    return Adhesion.objects.exclude(status=AdhesionStatus.PENDING).filter(
+    # Only a validated adhesion is a contract (Règlement particuliers I-4): an online request
+    # waiting for staff or refused by them is never called.
+    return Adhesion.objects.filter(status=AdhesionStatus.ACTIVE).filter(
         covered | Q(pk__in=ended_called)
     )
 

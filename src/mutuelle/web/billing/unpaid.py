@@ -60,7 +60,7 @@ def candidates(on: dt.date) -> Any:
     )
     open_notice = FormalNotice.objects.filter(resolved_on__isnull=True).values("adhesion_id")
     return (
-        Adhesion.objects.exclude(status=AdhesionStatus.PENDING)
+        Adhesion.objects.filter(status=AdhesionStatus.ACTIVE)
         .filter(Q(number__in=owing) | Q(pk__in=open_notice))
         .filter(Q(end__isnull=True) | Q(end__gte=on))
         .select_related("member")
