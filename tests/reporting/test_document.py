@@ -96,6 +96,8 @@ def test_the_document_is_the_report_in_the_committees_order() -> None:
     assert summary["Engagements en retard"] == "1"
     assert summary["Réclamations reçues"] == "s"  # the total as the table shows it
     assert summary["Pas encore disponible"] == "titre spending"
+    # The offer by its name, never its folder's id.
+    assert summary["Offre"] == "Mutuelle communale – Ville de Grenoble × Mutuelle Entrenous (2025)"
 
 
 def test_readable_sources() -> None:

@@ -28,6 +28,7 @@ from mutuelle.documents import (
     Text,
 )
 from mutuelle.membership.bulletin import MUTUAL, TOWN
+from mutuelle.offers import OfferNotFound, load_offer
 from mutuelle.reporting.disclosure import SECRET_TEXT
 from mutuelle.reporting.report import Report, SectionOut, TableOut
 from mutuelle.reporting.sections import ANSWER, LAW
@@ -189,6 +190,15 @@ def _key_figures(report: Report) -> list[Field]:
     return out
 
 
+def _offer_label(offer_id: str) -> str:
+    """The offer as its texts name it (the committee reads « Mutuelle communale – Ville de
+    Grenoble × … », not the folder's id); the id only if that folder is no longer installed."""
+    try:
+        return load_offer(offer_id).label
+    except OfferNotFound:
+        return offer_id
+
+
 def _order(report: Report) -> list[SectionOut]:
     """The ten indicators in their order, then the P/C and revision, then the commitments."""
     numbered = sorted((s for s in report.sections if s.number), key=lambda s: s.number or 0)
@@ -211,7 +221,7 @@ def committee_document(report: Report, issued_at: dt.datetime) -> Document:
             "Période",
             f"{report.period_label} (du {report.start:%d/%m/%Y} au {report.end:%d/%m/%Y})",
         ),
-        Field("Offre", report.offer),
+        Field("Offre", _offer_label(report.offer)),
         Field("État", state),
         *_key_figures(report),
         Field("Secret statistique", SECRET_TEXT),
