@@ -180,6 +180,16 @@ def _run(args: argparse.Namespace, name: str) -> None:
         _ingest(path, n, args.chunk)
 
 
+def _server_cpu(pid: int) -> float:
+    """The CPU seconds of the PostgreSQL backend serving this connection (same machine; 0
+    when its /proc entry cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _ingest(path: Path, n: int, chunk: int) -> None:
     from django.db import connection
 
@@ -203,6 +213,12 @@ def _ingest(path: Path, n: int, chunk: int) -> None:
             sql[kind][0] += 1
             sql[kind][1] += time.perf_counter() - t
 
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        (backend,) = cur.fetchone()
+    server0 = _server_cpu(backend)
     t0 = time.perf_counter()
     last = t0
     with connection.execute_wrapper(timed), path.open(encoding="utf-8", newline="") as f:
@@ -225,6 +241,12 @@ def _ingest(path: Path, n: int, chunk: int) -> None:
     print(f"  réglées {c.settled}, rejetées {c.rejected}, doublons {c.duplicates}, "
           f"règlements revus {c.revised}")  # fmt: skip
     print("  parts du temps : " + ", ".join(f"{k} {v / total:.0%}" for k, v in tm.items()))
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    spent = cpu.ru_utime + cpu.ru_stime - cpu0
+    server = _server_cpu(backend) - server0
+    print(f"  hors des trois parts (validation des transactions, contrôles différés du "
+          f"journal) : {took - total:.0f} s ; temps CPU : Python {spent:.0f} s, serveur "
+          f"PostgreSQL {server:.0f} s (charge moyenne {os.getloadavg()[0]:.1f})")  # fmt: skip
     if os.environ.get("BENCH_SQL"):
         for kind, (count, spent) in sorted(sql.items(), key=lambda x: -x[1][1])[:12]:
             print(f"    SQL {spent:7.2f} s {count:6d}× {kind}")

@@ -205,20 +205,67 @@ class Ingest:
             )
             if (ln.adhesion_id, ln.person_id) in who
         }
-        last: dict[int, m.Settlement] = {}
-        for s in m.Settlement.objects.filter(line_id__in=list(lines)).order_by(
-            "line_id", "version"
+        # (the columns needed, as tuples: the explanation and the rows' instances are not)
+        last: dict[int, tuple[Any, ...]] = {}
+        for row in (
+            m.Settlement.objects.filter(line_id__in=list(lines))
+            .order_by("line_id", "version")
+            .values_list(
+                "id",
+                "line_id",
+                "version",
+                "status",
+                "mutuelle_cents",
+                "reason",
+                "payable_adhesion",
+                "payable_party",
+                "range",
+                "formula",
+                "benefit",
+                "care_date",
+            )
         ):
-            last[s.line_id] = s
-        live = {lid: s for lid, s in last.items() if s.status != "cancelled"}
+            last[row[1]] = row
+        live = {lid: s for lid, s in last.items() if s[3] != "cancelled"}
         entries: dict[int, list[Consumption]] = defaultdict(list)
-        for c in m.ConsumptionEntry.objects.filter(
-            settlement_id__in=[s.pk for s in live.values()], reversing=False
-        ).order_by("id"):
-            entries[c.settlement_id].append(_consumption(c))
+        for sid, key, start, end, window, unit, amount, tag in (
+            m.ConsumptionEntry.objects.filter(
+                settlement_id__in=[s[0] for s in live.values()], reversing=False
+            )
+            .order_by("id")
+            .values_list(
+                "settlement_id",
+                "key",
+                "period_start",
+                "period_end",
+                "window",
+                "unit",
+                "amount",
+                "tag",
+            )
+        ):
+            entries[sid].append(
+                Consumption(
+                    parse_key(key), Period(start, end, window), Unit(unit), amount, tag or None
+                )
+            )
         numbers = {f.adhesion_id: f.number for f in self._families.values() if f}
         offers = {f.adhesion_id: f.household.offer for f in self._families.values() if f}
         for lid, s in live.items():
+            (
+                sid,
+                _,
+                version,
+                status,
+                cents,
+                reason,
+                adhesion,
+                party,
+                range_,
+                formula,
+                benefit,
+                day,
+            ) = s
             ln = lines[lid]
             uid = ln.uid
             event = parse_event(ln.event, 0)
@@ -227,21 +274,21 @@ class Ingest:
                 uid,
                 (ln.care_date, ln.reception, ln.line_id),
                 event,
-                s.version,
-                s.mutuelle_cents,
-                tuple(entries.get(s.pk, ())),
-                s.reason or None if s.status == "refused" else None,
+                version,
+                cents,
+                tuple(entries.get(sid, ())),
+                reason or None if status == "refused" else None,
             )
             out[(ln.adhesion_id, ln.person_id)].append(held)
             payee = Payee(
                 # (paid to a professional: the adhesion still names whose care it is, I-221)
-                s.payable_adhesion or numbers.get(ln.adhesion_id, ""),
-                s.payable_party or None,
-                s.range,
-                s.formula or None,
-                care_category(offers[ln.adhesion_id], s.range, s.benefit),
+                adhesion or numbers.get(ln.adhesion_id, ""),
+                party or None,
+                range_,
+                formula or None,
+                care_category(offers[ln.adhesion_id], range_, benefit),
             )
-            current[uid] = _Current(s.pk, ln.pk, payee, s.care_date)
+            current[uid] = _Current(sid, ln.pk, payee, day)
         return out, current
 
     def _slow(self, b: Beneficiary, items: Sequence[tuple[Any, _LineRow, Any]]) -> bool:
@@ -550,13 +597,6 @@ def _cancellations_last(records: Sequence[_Record]) -> tuple[list[_Record], list
 
 
 # --- rows --------------------------------------------------------------------------------------
-
-
-def _consumption(c: m.ConsumptionEntry) -> Consumption:
-    return Consumption(
-        parse_key(c.key), Period(c.period_start, c.period_end, c.window), Unit(c.unit),
-        c.amount, c.tag or None,
-    )  # fmt: skip
 
 
 def _reject(ln: ClaimLine, name: str, reason: str, code: Code | None = None) -> Rejection:
