@@ -1,7 +1,7 @@
 """A city's year of claim lines ingested and settled into PostgreSQL.
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/ingest.py
-       [--beneficiaries 30000] [--lines-per 67] [--chunk 2000] [--keep]
+       [--beneficiaries 30000] [--lines-per 67] [--chunk 5000] [--keep]
 
 Creates a database of its own beside DATABASE_URL's (dropped at the end unless ``--keep``),
 loads a population of households (members, spouses, children: ``--beneficiaries`` persons),
@@ -128,7 +128,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--beneficiaries", type=int, default=30_000)
     ap.add_argument("--lines-per", type=int, default=67)
-    ap.add_argument("--chunk", type=int, default=2000)
+    ap.add_argument("--chunk", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
@@ -219,16 +219,18 @@ def _ingest(path: Path, n: int, chunk: int) -> None:
         cur.execute("SELECT pg_backend_pid()")
         (backend,) = cur.fetchone()
     server0 = _server_cpu(backend)
+    every = max(1, 200_000 // chunk)  # a progress line every 200 000 lines
     t0 = time.perf_counter()
     last = t0
     with connection.execute_wrapper(timed), path.open(encoding="utf-8", newline="") as f:
         for i, part in enumerate(services.chunks(f, chunk)):
             ingest.process(part, file)
-            if (i + 1) % 50 == 0:
+            if (i + 1) % every == 0:
                 now = time.perf_counter()
                 done = ingest.counts.read
                 print(f"  {done} lignes, {done / (now - t0):.0f} lignes/s "
-                      f"(dernier lot {50 * chunk / (now - last):.0f}/s)", flush=True)  # fmt: skip
+                      f"(dernier lot {every * chunk / (now - last):.0f}/s, charge "
+                      f"{os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
                 last = now
     services.finish(file)
     took = time.perf_counter() - t0

@@ -63,7 +63,7 @@ from mutuelle.web.journal.services import insert_with_ids
 from mutuelle.web.members.models import Adhesion
 from mutuelle.web.members.services import suspension_periods
 
-CHUNK = 2000
+CHUNK = 5000  # lines per transaction (a crash loses at most the chunk in flight)
 Beneficiary = tuple[int, int]  # (adhesion id, person id)
 
 
