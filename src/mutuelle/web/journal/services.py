@@ -3,7 +3,9 @@
 * :func:`post` writes one entry of :mod:`mutuelle.journal` (idempotent by its key);
   :func:`post_many` writes many in batched inserts (per chunk: one query for the keys already
   there, one COPY (PostgreSQL) or executemany (SQLite) for the entries, one query for their
-  ids, one for the postings — never one query per entry).
+  ids, one for the postings — never one query per entry); :func:`post_new` is the bulk path
+  of a caller whose own rows prove the keys new (no key look-up, ids from the sequence, two
+  ``COPY``; the unique key refuses the transaction should one be there).
 * :func:`balance_of`, :func:`adhesion_balances` and :func:`totals` are SQL aggregates over the
   postings, so 30 000 households never load into memory; they equal the core's fold
   (:func:`mutuelle.journal.balances`) of the same entries.
@@ -181,7 +183,11 @@ def _insert(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]]) ->
     table = quote(meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # (psycopg's own COPY: its errors made Django's, as a query's are)
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return
