@@ -1,7 +1,7 @@
 """A city's year of claim lines ingested and settled into PostgreSQL.
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/ingest.py
-       [--beneficiaries 30000] [--lines-per 67] [--chunk 2000] [--keep]
+       [--beneficiaries 30000] [--lines-per 67] [--chunk 5000] [--keep]
 
 Creates a database of its own beside DATABASE_URL's (dropped at the end unless ``--keep``),
 loads a population of households (members, spouses, children: ``--beneficiaries`` persons),
@@ -128,7 +128,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--beneficiaries", type=int, default=30_000)
     ap.add_argument("--lines-per", type=int, default=67)
-    ap.add_argument("--chunk", type=int, default=2000)
+    ap.add_argument("--chunk", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
@@ -180,6 +180,16 @@ def _run(args: argparse.Namespace, name: str) -> None:
         _ingest(path, n, args.chunk)
 
 
+def _server_cpu(pid: int) -> float:
+    """The CPU seconds of the PostgreSQL backend serving this connection (same machine; 0
+    when its /proc entry cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _ingest(path: Path, n: int, chunk: int) -> None:
     from django.db import connection
 
@@ -203,16 +213,24 @@ def _ingest(path: Path, n: int, chunk: int) -> None:
             sql[kind][0] += 1
             sql[kind][1] += time.perf_counter() - t
 
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        (backend,) = cur.fetchone()
+    server0 = _server_cpu(backend)
+    every = max(1, 200_000 // chunk)  # a progress line every 200 000 lines
     t0 = time.perf_counter()
     last = t0
     with connection.execute_wrapper(timed), path.open(encoding="utf-8", newline="") as f:
         for i, part in enumerate(services.chunks(f, chunk)):
             ingest.process(part, file)
-            if (i + 1) % 50 == 0:
+            if (i + 1) % every == 0:
                 now = time.perf_counter()
                 done = ingest.counts.read
                 print(f"  {done} lignes, {done / (now - t0):.0f} lignes/s "
-                      f"(dernier lot {50 * chunk / (now - last):.0f}/s)", flush=True)  # fmt: skip
+                      f"(dernier lot {every * chunk / (now - last):.0f}/s, charge "
+                      f"{os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
                 last = now
     services.finish(file)
     took = time.perf_counter() - t0
@@ -225,6 +243,12 @@ def _ingest(path: Path, n: int, chunk: int) -> None:
     print(f"  réglées {c.settled}, rejetées {c.rejected}, doublons {c.duplicates}, "
           f"règlements revus {c.revised}")  # fmt: skip
     print("  parts du temps : " + ", ".join(f"{k} {v / total:.0%}" for k, v in tm.items()))
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    spent = cpu.ru_utime + cpu.ru_stime - cpu0
+    server = _server_cpu(backend) - server0
+    print(f"  hors des trois parts (validation des transactions, contrôles différés du "
+          f"journal) : {took - total:.0f} s ; temps CPU : Python {spent:.0f} s, serveur "
+          f"PostgreSQL {server:.0f} s (charge moyenne {os.getloadavg()[0]:.1f})")  # fmt: skip
     if os.environ.get("BENCH_SQL"):
         for kind, (count, spent) in sorted(sql.items(), key=lambda x: -x[1][1])[:12]:
             print(f"    SQL {spent:7.2f} s {count:6d}× {kind}")

@@ -72,6 +72,31 @@ def test_post_many_inserts_in_batches_and_a_rerun_adds_nothing(
 
 
 @pytest.mark.django_db
+def test_post_new_writes_fresh_entries_as_post_many_does_and_never_a_key_twice(
+    django_assert_max_num_queries,
+) -> None:
+    """The claims' bulk path: keys the caller's own rows prove new — no key look-up (on
+    PostgreSQL: the ids, then two COPY); a key already there is never written twice."""
+    entries = [
+        EntryFactory(key=f"claim:{n}:v1", adhesion=f"GR25-{n % 40:06d}", cents=500 + n)
+        for n in range(300)
+    ]
+    with django_assert_max_num_queries(3 if connection.vendor == "postgresql" else 6):
+        assert journal.post_new(entries, batch="lot") == 300
+    assert journal._load(JournalEntry.objects.order_by("id")) == entries
+    assert set(JournalEntry.objects.values_list("batch", flat=True)) == {"lot"}
+    assert journal.adhesion_balances("GR25-000007") == {
+        a.kind: c for a, c in balances(entries).items() if a.adhesion == "GR25-000007"
+    }
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic():
+            journal.post_new([entries[0]])
+    else:  # (post_many: the same entry is skipped)
+        assert journal.post_new([entries[0]]) == 0
+    assert JournalEntry.objects.count() == 300 and JournalPosting.objects.count() == 600
+
+
+@pytest.mark.django_db
 @settings(
     max_examples=15,
     deadline=None,

@@ -93,3 +93,33 @@ def test_a_role_without_claims_permissions_is_refused(client, django_user_model,
     a = AdhesionFactory()
     assert client.get(f"/gestion/prestations/adhesion/{a.number}/").status_code == 403
     assert client.get("/gestion/prestations/rejets/").status_code == 403
+
+
+def test_the_claims_page_names_each_guarantee_in_the_table_s_words_not_by_its_code(
+    agent, capsys, tmp_path
+):
+    """Staff read « Médecins généralistes non adhérents à un DPTAM… », the line of the
+    guarantee table that settled the act, and why in French — not the engine's codes
+    (« generaliste », « medecines_douces »); the décompte says the same (docs I-251)."""
+    a = AdhesionFactory(formula="Vercors", member=PersonFactory(birth_date=dt.date(1980, 6, 15)))
+    rows = [
+        _row(a.number, "L1", "2025-03-02", code="G", pf=200),
+        _row(a.number, "L2", "2025-03-04", benefit="medecines_douces", billed=6000, br=0, amo=0),
+    ]
+    assert main(["ingest", str(_write(tmp_path / "f.csv", rows)), "--json"]) == 0
+    capsys.readouterr()
+    page = agent.get(f"/gestion/prestations/adhesion/{a.number}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Médecins généralistes non adhérents à un DPTAM" in text
+    assert "Praticiens reconnus par les annuaires professionnels" in text
+    assert "Soins courants – Honoraires médicaux" in text
+    assert "acte G" in text  # the AMO's act code, for staff, beside the label
+    for code in ("generaliste", "medecines_douces", "« G »"):
+        assert code not in text, code
+    from mutuelle.web.claims import statements
+
+    doc = statements.decompte(a, statements.month("2025-03"))
+    labels = [r[1] for r in doc.sections[0].blocks[0].rows]
+    assert labels[0].startswith("Médecins généralistes non adhérents")
+    assert labels[1].startswith("Praticiens reconnus")

@@ -97,6 +97,10 @@ EVENT_EXTRAS = (
     "out_of_pathway_overrun_cents",
     "label",
 )
+_OWN = tuple(name for name in FIELDS if name not in EVENT_EXTRAS)
+assert FIELDS.keys() - set(_OWN) == set(EVENT_EXTRAS) and list(FIELDS)[len(_OWN) :] == list(
+    EVENT_EXTRAS
+)
 _TRUE = {"true", "1", "oui", "vrai", "yes"}
 _FALSE = {"false", "0", "non", "faux", "no"}
 
@@ -174,11 +178,15 @@ class ClaimLine:
     def to_record(self) -> dict[str, Any]:
         """The line as a JSON object of the format (what a fixed line is resubmitted as)."""
         out: dict[str, Any] = {}
-        for name in FIELDS:
-            value = self.extras.get(name) if name in EVENT_EXTRAS else getattr(self, name)
-            if value is None:
-                continue
-            out[name] = value.isoformat() if isinstance(value, dt.date) else value
+        for name in _OWN:  # (FIELDS' order: its own fields, then the event's extras)
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value.isoformat() if isinstance(value, dt.date) else value
+        extras = self.extras
+        for name in EVENT_EXTRAS if extras else ():
+            value = extras.get(name)
+            if value is not None:
+                out[name] = value.isoformat() if isinstance(value, dt.date) else value
         return out
 
 

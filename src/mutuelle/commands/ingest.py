@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--rejects", metavar="REJETS.csv", help="rapport des rejets (défaut : FICHIER.rejets.csv)"
     )
-    p.add_argument("--chunk", type=int, default=2000, help=argparse.SUPPRESS)
+    p.add_argument("--chunk", type=int, default=5000, help=argparse.SUPPRESS)
     p.add_argument("--chunk-delay-ms", type=int, default=0, help=argparse.SUPPRESS)  # kill tests
     p.add_argument("--no-progress", action="store_true", help="sans barre de progression")
     p.set_defaults(func=run)

@@ -53,7 +53,10 @@ class ClaimLine(AppendOnlyModel):
     adhesion = models.ForeignKey(
         "members.Adhesion", on_delete=models.PROTECT, related_name="claim_lines"
     )
-    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="+")
+    # (indexed by the two indexes below, which lead with it)
+    person = models.ForeignKey(
+        "members.Person", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     rank = models.PositiveSmallIntegerField("rang du bénéficiaire")
     care_date = models.DateField("date des soins", null=True, blank=True)
     benefit = models.CharField("prestation", max_length=40, blank=True)
@@ -91,12 +94,29 @@ class ClaimLine(AppendOnlyModel):
 class Settlement(AppendOnlyModel):
     refusal = "les règlements sont en ajout seul (une révision est une nouvelle version)"
 
-    line = models.ForeignKey(ClaimLine, on_delete=models.PROTECT, related_name="settlements")
+    # (indexed by the unique constraint (line, version))
+    line = models.ForeignKey(
+        ClaimLine, on_delete=models.PROTECT, related_name="settlements", db_index=False
+    )
     version = models.PositiveSmallIntegerField("version")
     kind = models.CharField("nature", max_length=10)  # new / revised / cancelled
     status = models.CharField("état", max_length=10)  # settled / refused / cancelled
-    adhesion = models.ForeignKey("members.Adhesion", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="+")
+    # The line's adhesion and person, copied for the statements' queries: the database checks
+    # them once, on the line (docs I-250) — not again on each settlement version.
+    adhesion = models.ForeignKey(
+        "members.Adhesion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     care_date = models.DateField("date des soins")
     benefit = models.CharField("prestation", max_length=40)
     formula = models.CharField("formule", max_length=30, blank=True)
@@ -128,8 +148,21 @@ class ConsumptionEntry(AppendOnlyModel):
     refusal = "les consommations sont en ajout seul"
 
     settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="consumption")
-    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="+")
-    adhesion = models.ForeignKey("members.Adhesion", on_delete=models.PROTECT, related_name="+")
+    # the settlement's line's person and adhesion (docs I-250; indexed below)
+    person = models.ForeignKey(
+        "members.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    adhesion = models.ForeignKey(
+        "members.Adhesion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     key = models.CharField("clé", max_length=80)
     period_start = models.DateField("période du")
     period_end = models.DateField("au")

@@ -19,7 +19,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,11 +27,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import JSONField, Max
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from mutuelle.benefits import Consumption, LedgerState, Plan, compile_plan, step_to_dict
+from mutuelle.benefits import Consumption, LedgerState, Plan, compile_plan
 from mutuelle.benefits.consumption import Period, Unit, parse_key
 from mutuelle.benefits.events import CareEvent, parse_event
 from mutuelle.claims import (
@@ -60,10 +59,11 @@ from mutuelle.refusal import Code
 from mutuelle.web.claims import models as m
 from mutuelle.web.journal import services as journal
 from mutuelle.web.journal.services import _insert as copy_rows
+from mutuelle.web.journal.services import insert_with_ids
 from mutuelle.web.members.models import Adhesion
 from mutuelle.web.members.services import suspension_periods
 
-CHUNK = 2000
+CHUNK = 5000  # lines per transaction (a crash loses at most the chunk in flight)
 Beneficiary = tuple[int, int]  # (adhesion id, person id)
 
 
@@ -205,20 +205,67 @@ class Ingest:
             )
             if (ln.adhesion_id, ln.person_id) in who
         }
-        last: dict[int, m.Settlement] = {}
-        for s in m.Settlement.objects.filter(line_id__in=list(lines)).order_by(
-            "line_id", "version"
+        # (the columns needed, as tuples: the explanation and the rows' instances are not)
+        last: dict[int, tuple[Any, ...]] = {}
+        for row in (
+            m.Settlement.objects.filter(line_id__in=list(lines))
+            .order_by("line_id", "version")
+            .values_list(
+                "id",
+                "line_id",
+                "version",
+                "status",
+                "mutuelle_cents",
+                "reason",
+                "payable_adhesion",
+                "payable_party",
+                "range",
+                "formula",
+                "benefit",
+                "care_date",
+            )
         ):
-            last[s.line_id] = s
-        live = {lid: s for lid, s in last.items() if s.status != "cancelled"}
+            last[row[1]] = row
+        live = {lid: s for lid, s in last.items() if s[3] != "cancelled"}
         entries: dict[int, list[Consumption]] = defaultdict(list)
-        for c in m.ConsumptionEntry.objects.filter(
-            settlement_id__in=[s.pk for s in live.values()], reversing=False
-        ).order_by("id"):
-            entries[c.settlement_id].append(_consumption(c))
+        for sid, key, start, end, window, unit, amount, tag in (
+            m.ConsumptionEntry.objects.filter(
+                settlement_id__in=[s[0] for s in live.values()], reversing=False
+            )
+            .order_by("id")
+            .values_list(
+                "settlement_id",
+                "key",
+                "period_start",
+                "period_end",
+                "window",
+                "unit",
+                "amount",
+                "tag",
+            )
+        ):
+            entries[sid].append(
+                Consumption(
+                    parse_key(key), Period(start, end, window), Unit(unit), amount, tag or None
+                )
+            )
         numbers = {f.adhesion_id: f.number for f in self._families.values() if f}
         offers = {f.adhesion_id: f.household.offer for f in self._families.values() if f}
         for lid, s in live.items():
+            (
+                sid,
+                _,
+                version,
+                status,
+                cents,
+                reason,
+                adhesion,
+                party,
+                range_,
+                formula,
+                benefit,
+                day,
+            ) = s
             ln = lines[lid]
             uid = ln.uid
             event = parse_event(ln.event, 0)
@@ -227,30 +274,30 @@ class Ingest:
                 uid,
                 (ln.care_date, ln.reception, ln.line_id),
                 event,
-                s.version,
-                s.mutuelle_cents,
-                tuple(entries.get(s.pk, ())),
-                s.reason or None if s.status == "refused" else None,
+                version,
+                cents,
+                tuple(entries.get(sid, ())),
+                reason or None if status == "refused" else None,
             )
             out[(ln.adhesion_id, ln.person_id)].append(held)
             payee = Payee(
                 # (paid to a professional: the adhesion still names whose care it is, I-221)
-                s.payable_adhesion or numbers.get(ln.adhesion_id, ""),
-                s.payable_party or None,
-                s.range,
-                s.formula or None,
-                care_category(offers[ln.adhesion_id], s.range, s.benefit),
+                adhesion or numbers.get(ln.adhesion_id, ""),
+                party or None,
+                range_,
+                formula or None,
+                care_category(offers[ln.adhesion_id], range_, benefit),
             )
-            current[uid] = _Current(s.pk, ln.pk, payee, s.care_date)
+            current[uid] = _Current(sid, ln.pk, payee, day)
         return out, current
 
-    def _slow(self, b: Beneficiary, items: Sequence[tuple[Any, m.ClaimLine, Any]]) -> bool:
+    def _slow(self, b: Beneficiary, items: Sequence[tuple[Any, _LineRow, Any]]) -> bool:
         """Whether the beneficiary's history must be loaded: not in memory, a cancellation,
         or a line dated before the last one settled."""
         ledger = self._ledgers.get(b)
         if ledger is None or any(ev is None for _, _, ev in items):
             return True
-        return ledger.last is not None and min(_key(row) for _, row, _ in items) < ledger.last
+        return ledger.last is not None and min(row.key for _, row, _ in items) < ledger.last
 
     def _same_act_elsewhere(
         self,
@@ -387,12 +434,11 @@ class Ingest:
         # the reception order continues the database's (one ingestion at a time)
         base = (m.ClaimLine.objects.aggregate(top=Max("reception"))["top"] or 0) + 1
         rows = [
-            _line_row(ln, fam, person, ev, file, now, self.actor, base + i)
-            for i, (ln, fam, person, ev) in enumerate(ready)
+            _LineRow(ln, fam, person, ev, base + i) for i, (ln, fam, person, ev) in enumerate(ready)
         ]
         # settle, per beneficiary
-        groups: dict[Beneficiary, list[tuple[ClaimLine, m.ClaimLine, CareEvent | None]]] = (
-            defaultdict(list)
+        groups: dict[Beneficiary, list[tuple[ClaimLine, _LineRow, CareEvent | None]]] = defaultdict(
+            list
         )
         fams: dict[Beneficiary, tuple[_Family, Insured]] = {}
         for (ln, fam, person, event), row in zip(ready, rows, strict=True):
@@ -407,7 +453,7 @@ class Ingest:
             fam, person = fams[b]
             plan = self.plan(fam.household.offer, fam.household.range)
             cov = fam.household.coverage(person)
-            new = [(_key(row), ev) for _, row, ev in items if ev is not None]
+            new = [(row.key, ev) for _, row, ev in items if ev is not None]
             row_of = {row.uid: (ln, row) for ln, row, _ in items}
             cancels = {ln.reverses_uid or "": ln for ln, _, ev in items if ev is None}
             if b in slow:
@@ -438,25 +484,28 @@ class Ingest:
                 line_row = ln_row[1] if ln_row else None
                 out = writer.change(c, fam, person, line_row, current.get(c.uid))
                 if line_row is not None:
-                    outcomes[line_row.line_no] = out
+                    outcomes[line_row.ln.line_no] = out
                 else:
                     counts.revised += c.kind is ChangeKind.REVISED
                     counts.cancelled += c.kind is ChangeKind.CANCELLED
                 counts.to_pay_cents += c.delta_cents
             for target, ln in cancels.items():
-                row = row_of[ln.uid][1]
                 delta = sum(
                     c.delta_cents
                     for c in changes
                     if c.kind is ChangeKind.CANCELLED and c.uid == target
                 )
-                outcomes[row.line_no] = Outcome(
-                    row.line_no, row.line_id, "settled", delta, f"annule {target}"
+                outcomes[ln.line_no] = Outcome(
+                    ln.line_no, ln.line_id, "settled", delta, f"annule {target}"
                 )
         t2 = time.perf_counter()
         # the lines received (a line the engine rejects is not: it can come back fixed)
-        kept_rows = [r for r in rows if id(r) not in refused_rows]
-        bulk_insert(m.ClaimLine, kept_rows)
+        received = [r for r in rows if id(r) not in refused_rows]
+        ids = insert_with_ids(
+            m.ClaimLine, LINE_FIELDS, [r.values(file, now, self.actor) for r in received]
+        )
+        for kept_row, pk in zip(received, ids, strict=True):
+            kept_row.pk = pk
         writer.flush(batch=file.sha256[:16] if file else "manuel")
         # rejections: the queue
         m.Rejection.objects.bulk_create(
@@ -550,18 +599,6 @@ def _cancellations_last(records: Sequence[_Record]) -> tuple[list[_Record], list
 # --- rows --------------------------------------------------------------------------------------
 
 
-def _key(row: m.ClaimLine) -> OrderKey:
-    assert row.care_date is not None
-    return (row.care_date, row.reception, row.line_id)
-
-
-def _consumption(c: m.ConsumptionEntry) -> Consumption:
-    return Consumption(
-        parse_key(c.key), Period(c.period_start, c.period_end, c.window), Unit(c.unit),
-        c.amount, c.tag or None,
-    )  # fmt: skip
-
-
 def _reject(ln: ClaimLine, name: str, reason: str, code: Code | None = None) -> Rejection:
     return Rejection(ln.line_no, ln.line_id, name, reason, code or Code.INPUT, raw=ln.to_record())
 
@@ -576,52 +613,86 @@ def _known_uids(lines: Sequence[ClaimLine], uids: Sequence[str] = ()) -> set[str
     return {f"{s}/{e}/{i}" for s, e, i in rows} & wanted
 
 
+_NAMES: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _names(cls: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields and their defaults (``dataclasses.fields`` costs a call a row)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple((f.name, f.default) for f in dataclasses.fields(cls))
+    return names
+
+
 def _event_data(ev: CareEvent) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(ev):
-        value = getattr(ev, f.name)
-        default = f.default
+    for name, default in _names(type(ev)):
+        value = getattr(ev, name)
         if value is None or value == default:
             continue
-        out[f.name] = value.isoformat() if isinstance(value, dt.date) else value
+        out[name] = value.isoformat() if isinstance(value, dt.date) else value
     out["id"], out["date"], out["benefit"] = ev.id, ev.date.isoformat(), ev.benefit
     return out
 
 
-def _line_row(
-    ln: ClaimLine,
-    fam: _Family,
-    person: Insured,
-    ev: CareEvent | None,
-    file: m.ClaimFile | None,
-    now: dt.datetime,
-    actor: str,
-    reception: int,
-) -> m.ClaimLine:
-    return m.ClaimLine(
-        reception=reception,
-        source=ln.source,
-        emitter=ln.emitter,
-        line_id=ln.line_id,
-        file=file,
-        line_no=ln.line_no,
-        adhesion_id=fam.adhesion_id,
-        person_id=person.ref,
-        rank=ln.beneficiary_rank,
-        care_date=ln.care_date,
-        benefit=ev.benefit if ev else "",
-        act_code=ln.act_code or "",
-        billed_cents=ln.billed_cents,
-        amo_cents=ln.amo_cents,
-        payee=ln.payee,
-        practitioner_id=ln.practitioner_id or "",
-        reverses=ln.reverses_uid or "",
-        decompte_id=ln.decompte_id or "",
-        event=_event_data(ev) if ev else {},
-        record=ln.to_record(),
-        received_at=now,
-        entered_by=actor,
-    )
+def _plain(obj: Any) -> dict[str, Any]:
+    """A step or a ceiling as plain data (as ``step_to_dict`` / ``asdict``: dates ISO)."""
+    out: dict[str, Any] = {}
+    for name, _ in _names(type(obj)):
+        value = getattr(obj, name)
+        out[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
+
+
+# The columns written, by attname, in the order of the rows built below.
+LINE_FIELDS = (
+    "reception", "source", "emitter", "line_id", "file_id", "line_no", "adhesion_id",
+    "person_id", "rank", "care_date", "benefit", "act_code", "billed_cents", "amo_cents",
+    "payee", "practitioner_id", "reverses", "decompte_id", "event", "record", "received_at",
+    "entered_by",
+)  # fmt: skip
+SETTLEMENT_FIELDS = (
+    "line_id", "version", "kind", "status", "adhesion_id", "person_id", "care_date", "benefit",
+    "formula", "billed_cents", "amo_paid_cents", "mutuelle_cents", "out_of_pocket_cents",
+    "delta_cents", "payable_adhesion", "payable_party", "range", "reason", "reason_source",
+    "explanation", "ceilings", "settled_on", "created_at",
+)  # fmt: skip
+CONSUMPTION_FIELDS = (
+    "settlement_id", "person_id", "adhesion_id", "key", "period_start", "period_end", "window",
+    "unit", "amount", "tag", "reversing",
+)  # fmt: skip
+
+
+@dataclass(slots=True, eq=False)
+class _LineRow:
+    """A line to be stored: its parsed line, who it is for, its event, its reception order;
+    ``pk`` once written. Its row is a tuple of :data:`LINE_FIELDS` (no Django instance)."""
+
+    ln: ClaimLine
+    fam: _Family
+    person: Insured
+    ev: CareEvent | None
+    reception: int
+    pk: int | None = None
+
+    @property
+    def key(self) -> OrderKey:
+        assert self.ln.care_date is not None
+        return (self.ln.care_date, self.reception, self.ln.line_id)
+
+    @property
+    def uid(self) -> str:
+        return self.ln.uid
+
+    def values(self, file: m.ClaimFile | None, now: dt.datetime, actor: str) -> tuple[Any, ...]:
+        ln, ev = self.ln, self.ev
+        return (
+            self.reception, ln.source, ln.emitter, ln.line_id, file.pk if file else None,
+            ln.line_no, self.fam.adhesion_id, self.person.ref, ln.beneficiary_rank,
+            ln.care_date, ev.benefit if ev else "", ln.act_code or "", ln.billed_cents,
+            ln.amo_cents, ln.payee, ln.practitioner_id or "", ln.reverses_uid or "",
+            ln.decompte_id or "", _event_data(ev) if ev else {}, ln.to_record(), now, actor,
+        )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=64)
@@ -636,13 +707,14 @@ def care_category(offer: str, range_id: str, benefit: str) -> str | None:
 
 
 class _Writer:
-    """The rows of a chunk's changes, written in a few batched inserts at the end."""
+    """The rows of a chunk's changes, as tuples, written in a few COPY at the end."""
 
     def __init__(self, on: dt.date, now: dt.datetime) -> None:
         self.on = on
         self.now = now
-        self.settlements: list[m.Settlement] = []
-        self.consumption: list[tuple[int, m.ConsumptionEntry]] = []  # (settlement index, row)
+        # (the line: its row, written first, or the id of a stored line; the other values)
+        self.settlements: list[tuple[_LineRow | int, tuple[Any, ...]]] = []
+        self.consumption: list[tuple[int, tuple[Any, ...]]] = []  # (settlement index, values)
         self.entries: list[Entry] = []
 
     def change(
@@ -650,10 +722,11 @@ class _Writer:
         c: Change,
         fam: _Family,
         person: Insured,
-        line_row: m.ClaimLine | None,
+        line_row: _LineRow | None,
         cur: _Current | None,
     ) -> Outcome:
-        party = line_row.practitioner_id if line_row and line_row.payee == "professional" else ""
+        ln = line_row.ln if line_row is not None else None
+        party = ln.practitioner_id if ln and ln.payee == "professional" else ""
         formula = c.settlement.formula if c.settlement else None
         category = care_category(fam.household.offer, fam.range, c.event.benefit)
         payee = Payee(fam.number, party or None, fam.range, formula, category)
@@ -671,117 +744,62 @@ class _Writer:
             payee = payee_old
         cents = c.mutuelle_cents
         status = "cancelled" if s is None else ("refused" if s.error else "settled")
-        row = m.Settlement(
-            version=c.version,
-            kind=c.kind.value,
-            status=status,
-            adhesion_id=fam.adhesion_id,
-            person_id=person.ref,
-            care_date=c.event.date,
-            benefit=c.event.benefit,
-            formula=(s.formula or "") if s else (payee.formula or ""),
-            billed_cents=c.event.billed_cents,
-            amo_paid_cents=(s.amo_paid_cents if s else 0),
-            mutuelle_cents=cents,
-            out_of_pocket_cents=(s.out_of_pocket_cents if s else 0),
-            delta_cents=c.delta_cents,
-            payable_adhesion="" if payee.professional else fam.number,
-            payable_party=payee.professional or "",
-            range=fam.range,
-            reason=(s.error or "") if s else "annulée par une ligne d'annulation",
-            reason_source=(s.error_source or "") if s else "",
-            explanation=[step_to_dict(st) for st in s.steps] if s else [],
-            ceilings=[dataclasses.asdict(u) for u in s.ceilings] if s else [],
-            settled_on=self.on,
-            created_at=self.now,
-        )
+        ev = c.event
+        values = (
+            c.version, c.kind.value, status, fam.adhesion_id, person.ref, ev.date, ev.benefit,
+            (s.formula or "") if s else (payee.formula or ""), ev.billed_cents,
+            s.amo_paid_cents if s else 0, cents, s.out_of_pocket_cents if s else 0,
+            c.delta_cents, "" if payee.professional else fam.number, payee.professional or "",
+            fam.range, (s.error or "") if s else "annulée par une ligne d'annulation",
+            (s.error_source or "") if s else "",
+            [{"code": st.code, **_plain(st)} for st in s.steps] if s else [],
+            [_plain(u) for u in s.ceilings] if s else [],
+            self.on, self.now,
+        )  # fmt: skip
+        line: _LineRow | int
         if line_row is not None:
-            row.line = line_row
-        elif cur is not None:
-            row.line_id = cur.line_id
+            line = line_row
+        else:
+            assert cur is not None
+            line = cur.line_id
         index = len(self.settlements)
-        self.settlements.append(row)
+        self.settlements.append((line, values))
         if prev is not None:
             for e in prev.consumption:
                 self.consumption.append((index, _cons_row(e, fam, person, reversing=True)))
         if s is not None:
             for e in s.consumption:
                 self.consumption.append((index, _cons_row(e, fam, person, reversing=False)))
-            entry = settlement_entry(
-                c.uid, c.version, cents, payee, c.event.date, self.on, s.benefit
-            )
+            entry = settlement_entry(c.uid, c.version, cents, payee, ev.date, self.on, s.benefit)
             if entry is not None:
                 self.entries.append(entry)
-        no = line_row.line_no if line_row is not None else 0
-        lid = line_row.line_id if line_row is not None else ""
+        no = ln.line_no if ln is not None else 0
+        lid = ln.line_id if ln is not None else ""
         return Outcome(no, lid, "settled", cents, (s.error or "") if s else "")
 
     def flush(self, batch: str) -> None:
-        for s in self.settlements:
-            if s.line_id is None:  # the line was inserted after the settlement was built
-                s.line_id = s.line.pk
-        bulk_insert(m.Settlement, self.settlements)
+        """After the lines (whose ids the settlements take): settlements, their consumption
+        entries, the journal's entries (keys new: the settlement versions are)."""
         rows = []
-        for index, c in self.consumption:
-            c.settlement_id = self.settlements[index].pk
-            rows.append(c)
-        bulk_insert(m.ConsumptionEntry, rows)
-        # one key look-up and one COPY for the chunk's entries (not the journal's 500 a time)
-        journal.post_many(self.entries, batch=batch, chunk=max(1, len(self.entries)))
-
-
-def bulk_insert(model: Any, objs: Sequence[Any]) -> None:
-    """Insert rows and give them their ids: on PostgreSQL the ids are drawn from the table's
-    sequence in one query and the rows go in one ``COPY`` (the journal's bulk path); elsewhere
-    ``bulk_create`` (which returns the ids)."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=1000)
-        if objs[0].pk is None:
-            raise RuntimeError("la base ne rend pas les identifiants insérés")
-        return
-    table = model._meta.db_table
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(objs)],
+        for line, values in self.settlements:
+            pk = line if isinstance(line, int) else line.pk
+            assert pk is not None, "la ligne du règlement n'est pas écrite"
+            rows.append((pk, *values))
+        ids = insert_with_ids(m.Settlement, SETTLEMENT_FIELDS, rows)
+        copy_rows(
+            m.ConsumptionEntry,
+            CONSUMPTION_FIELDS,
+            [(ids[index], *values) for index, values in self.consumption],
         )
-        ids = [r[0] for r in cur.fetchall()]
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-    fields = [f for f in model._meta.concrete_fields]
-    now = timezone.now()
-    rows = []
-    for obj in objs:
-        row = []
-        for f in fields:
-            value = getattr(obj, f.attname)
-            if isinstance(f, JSONField):
-                value = json.dumps(value, ensure_ascii=False)
-            elif value is None and getattr(f, "auto_now_add", False):
-                value = now
-            row.append(value)
-        rows.append(row)
-    copy_rows(model, [f.name for f in fields], rows)
+        # no key look-up: the settlement versions just written prove the keys new
+        journal.post_new(self.entries, batch=batch)
 
 
-def _cons_row(
-    e: Consumption, fam: _Family, person: Insured, *, reversing: bool
-) -> m.ConsumptionEntry:
-    return m.ConsumptionEntry(
-        person_id=person.ref,
-        adhesion_id=fam.adhesion_id,
-        key=e.key.id,
-        period_start=e.period.start,
-        period_end=e.period.end,
-        window=e.period.window,
-        unit=e.unit.value,
-        amount=-e.amount if reversing else e.amount,
-        tag=e.tag or "",
-        reversing=reversing,
-    )
+def _cons_row(e: Consumption, fam: _Family, person: Insured, *, reversing: bool) -> tuple[Any, ...]:
+    return (
+        person.ref, fam.adhesion_id, e.key.id, e.period.start, e.period.end, e.period.window,
+        e.unit.value, -e.amount if reversing else e.amount, e.tag or "", reversing,
+    )  # fmt: skip
 
 
 # --- a file -----------------------------------------------------------------------------------

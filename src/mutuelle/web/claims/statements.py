@@ -12,8 +12,9 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
-from mutuelle.benefits import step_from_dict
+from mutuelle.benefits import PlanError, compile_plan, step_from_dict
 from mutuelle.claims.decompte import DecompteAct, decompte_document
+from mutuelle.claims.labels import BenefitLabel, benefit_label
 from mutuelle.documents import Document, DocumentKind
 from mutuelle.journal import Account, AccountKind
 from mutuelle.money import format_euros
@@ -32,6 +33,8 @@ class Shown:
     who: str
     reasons: tuple[str, ...]
     ceiling_left: str
+    label: str = ""  # the guarantee line, in the table's words (never the engine's code)
+    section: str = ""  # its section of the guarantee table
 
 
 def month(text: str) -> tuple[dt.date, dt.date]:
@@ -53,7 +56,7 @@ def _ceiling_left(ceilings: list[dict[str, Any]]) -> str:
     return " ; ".join(parts)
 
 
-def _reasons(row: m.Settlement) -> tuple[str, ...]:
+def _reasons(row: m.Settlement, label: str) -> tuple[str, ...]:
     if row.reason:
         return (row.reason,)
     out = []
@@ -62,7 +65,18 @@ def _reasons(row: m.Settlement) -> tuple[str, ...]:
             out.append(step_from_dict(d).rule)
         except (KeyError, ValueError, TypeError):
             continue
-    return tuple(out) or (f"ligne de garantie « {row.benefit} », formule {row.formula}",)
+    formula = f", formule {row.formula}" if row.formula else ""
+    return tuple(out) or (f"ligne de garantie « {label} »{formula}",)
+
+
+def _label(offer: str, row: m.Settlement) -> BenefitLabel:
+    """The settlement's guarantee line in the table's words (docs I-251)."""
+    try:
+        plan = compile_plan(offer, row.range)
+    except PlanError:
+        plan = None
+    found = benefit_label(plan, row.benefit, row.line.event, row.formula) if plan else None
+    return found or BenefitLabel(f"prestation « {row.benefit} »", "")
 
 
 def current_settlements(
@@ -76,12 +90,13 @@ def current_settlements(
     for s in qs.order_by("line_id", "version"):
         last[s.line_id] = s
     rows = sorted(last.values(), key=lambda s: (s.care_date, s.line.reception))
-    return [
-        Shown(
-            s, f"{s.person.first_name} {s.person.last_name}", _reasons(s), _ceiling_left(s.ceilings)
-        )
-        for s in rows
-    ]
+    out = []
+    for s in rows:
+        label = _label(adhesion.offer, s)
+        who = f"{s.person.first_name} {s.person.last_name}"
+        reasons = _reasons(s, label.label)
+        out.append(Shown(s, who, reasons, _ceiling_left(s.ceilings), label.label, label.section))
+    return out
 
 
 MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -114,7 +129,7 @@ def decompte(adhesion: Adhesion, period: tuple[dt.date, dt.date]) -> Document:
         acts.setdefault(shown.who, []).append(
             DecompteAct(
                 date=s.care_date,
-                label=s.line.act_code or s.benefit,
+                label=shown.label,
                 billed_cents=s.billed_cents,
                 amo_cents=s.amo_paid_cents,
                 mutuelle_cents=s.mutuelle_cents,

@@ -3,7 +3,9 @@
 * :func:`post` writes one entry of :mod:`mutuelle.journal` (idempotent by its key);
   :func:`post_many` writes many in batched inserts (per chunk: one query for the keys already
   there, one COPY (PostgreSQL) or executemany (SQLite) for the entries, one query for their
-  ids, one for the postings — never one query per entry).
+  ids, one for the postings — never one query per entry); :func:`post_new` is the bulk path
+  of a caller whose own rows prove the keys new (no key look-up, ids from the sequence, two
+  ``COPY``; the unique key refuses the transaction should one be there).
 * :func:`balance_of`, :func:`adhesion_balances` and :func:`totals` are SQL aggregates over the
   postings, so 30 000 households never load into memory; they equal the core's fold
   (:func:`mutuelle.journal.balances`) of the same entries.
@@ -17,12 +19,13 @@ writing (the SQLite default has no deferred constraint), and PostgreSQL checks a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import JSONField, QuerySet, Sum
 from django.utils import timezone
 
 from mutuelle.journal import (
@@ -44,6 +47,7 @@ from mutuelle.journal import (
 from mutuelle.web.journal.models import JournalEntry, JournalPosting
 
 CHUNK = 500
+_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder (json.dumps builds one a call)
 
 _BY_FIELD: dict[str, str] = {
     "account": "account",
@@ -189,7 +193,11 @@ def _insert(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]]) ->
     table = quote(meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # (psycopg's own COPY: its errors made Django's, as a query's are)
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return
@@ -302,6 +310,100 @@ def _insert_entries(entries: Sequence[Entry], actor: Any, batch: str) -> None:
             for n, p in enumerate(e.postings, start=1)
         ],
     )
+
+
+def insert_with_ids(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    """Insert rows (values in the order of ``fields``, attnames) and return their ids, in
+    order. PostgreSQL: the ids are drawn from the table's sequence in one query and the rows
+    go in one ``COPY`` with them (JSON columns given as Python values are serialised here);
+    elsewhere Django's ``bulk_create`` of the model's instances (which returns the ids)."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs, batch_size=1000)
+        if objs[0].pk is None:
+            raise RuntimeError("la base ne rend pas les identifiants insérés")
+        return [o.pk for o in objs]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, len(rows)],
+        )
+        ids = [r[0] for r in cur.fetchall()]
+    meta = model._meta
+    json_at = [i for i, f in enumerate(fields) if isinstance(meta.get_field(f), JSONField)]
+    if json_at:
+        encode = _JSON.encode
+        out = []
+        for pk, row in zip(ids, rows, strict=True):
+            values = [pk, *row]
+            for i in json_at:
+                values[i + 1] = encode(values[i + 1])
+            out.append(values)
+        _insert(model, ("id", *fields), out)
+    else:
+        _insert(model, ("id", *fields), [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+    return ids
+
+
+def post_new(entries: Sequence[Entry], *, actor: Any = None, batch: str = "") -> int:
+    """Write entries whose keys cannot be in the journal yet — the bulk path of a caller whose
+    own rows, written in the same transaction, prove each key new (the claims' settlement
+    versions: a line is received once, a version once, by their unique constraints). No key
+    look-up: the ids are drawn from the sequence and the entries and postings go in two
+    ``COPY``; should a key be there after all, the journal's unique key refuses the whole
+    transaction (nothing is written twice, nothing silently skipped). Elsewhere than on
+    PostgreSQL, :func:`post_many`. Returns how many were written."""
+    if connection.vendor != "postgresql":
+        return post_many(entries, actor=actor, batch=batch, chunk=max(1, len(entries)))
+    if not entries:
+        return 0
+    now = timezone.now()
+    user = _user(actor)
+    user_id = user.pk if user is not None else None
+    unique = list(distinct(entries))
+    rows = []
+    for e in unique:
+        if not e.postings or sum(p.cents for p in e.postings) != 0:
+            raise Unbalanced(f"écriture {e.key} déséquilibrée : rien n'est écrit")
+        rows.append(
+            (
+                e.key,
+                e.kind.value,
+                e.date,
+                e.period_start,
+                e.period_end,
+                e.source,
+                e.memo,
+                e.reverses,
+                e.digest(),
+                batch,
+                now,
+                user_id,
+            )
+        )
+    ids = insert_with_ids(JournalEntry, _ENTRY_FIELDS, rows)
+    _insert(
+        JournalPosting,
+        POSTING_COLUMNS,
+        [
+            (
+                pk,
+                n,
+                p.account.kind.value,
+                p.account.adhesion,
+                p.account.party,
+                p.cents,
+                p.range,
+                p.formula,
+                p.care_category,
+            )
+            for pk, e in zip(ids, unique, strict=True)
+            for n, p in enumerate(e.postings, start=1)
+        ],
+    )
+    return len(rows)
 
 
 def post_many(
