@@ -151,7 +151,7 @@ class Ingest:
             return
         rows = (
             Adhesion.objects.filter(number__in=missing)
-            .exclude(status="pending")
+            .filter(status="active")  # a validated adhesion only (Règlement particuliers I-4)
             .select_related("member")
             .prefetch_related("affiliations__person", "formula_periods")
         )

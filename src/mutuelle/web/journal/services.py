@@ -236,13 +236,10 @@ POSTING_COLUMNS = (
 )
 
 
-def _new_ids(count: int) -> list[int] | None:
-    """``count`` fresh ids of the entries' table taken from its sequence, increasing (one
-    query, PostgreSQL), so the postings can be written without reading the entries back by
-    key; None on SQLite (the entries are read back)."""
-    if connection.vendor != "postgresql":
-        return None
-    table = JournalEntry._meta.db_table
+def _new_ids(table: str, count: int) -> list[int]:
+    """``count`` fresh ids of ``table`` taken from its sequence, increasing (one query,
+    PostgreSQL only), so rows can be written by COPY with their ids and their children
+    without reading them back."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -278,8 +275,8 @@ def _insert_entries(entries: Sequence[Entry], actor: Any, batch: str) -> None:
                 user_id,
             )
         )
-    fresh = _new_ids(len(rows))
-    if fresh is not None:
+    if connection.vendor == "postgresql":
+        fresh = _new_ids(JournalEntry._meta.db_table, len(rows))
         _insert(
             JournalEntry,
             ("id", *_ENTRY_FIELDS),
@@ -325,12 +322,7 @@ def insert_with_ids(model: Any, fields: Sequence[str], rows: Sequence[Sequence[A
         if objs[0].pk is None:
             raise RuntimeError("la base ne rend pas les identifiants insérés")
         return [o.pk for o in objs]
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, len(rows)],
-        )
-        ids = [r[0] for r in cur.fetchall()]
+    ids = _new_ids(model._meta.db_table, len(rows))
     meta = model._meta
     json_at = [i for i, f in enumerate(fields) if isinstance(meta.get_field(f), JSONField)]
     if json_at:
@@ -357,53 +349,10 @@ def post_new(entries: Sequence[Entry], *, actor: Any = None, batch: str = "") ->
     PostgreSQL, :func:`post_many`. Returns how many were written."""
     if connection.vendor != "postgresql":
         return post_many(entries, actor=actor, batch=batch, chunk=max(1, len(entries)))
-    if not entries:
-        return 0
-    now = timezone.now()
-    user = _user(actor)
-    user_id = user.pk if user is not None else None
     unique = list(distinct(entries))
-    rows = []
-    for e in unique:
-        if not e.postings or sum(p.cents for p in e.postings) != 0:
-            raise Unbalanced(f"écriture {e.key} déséquilibrée : rien n'est écrit")
-        rows.append(
-            (
-                e.key,
-                e.kind.value,
-                e.date,
-                e.period_start,
-                e.period_end,
-                e.source,
-                e.memo,
-                e.reverses,
-                e.digest(),
-                batch,
-                now,
-                user_id,
-            )
-        )
-    ids = insert_with_ids(JournalEntry, _ENTRY_FIELDS, rows)
-    _insert(
-        JournalPosting,
-        POSTING_COLUMNS,
-        [
-            (
-                pk,
-                n,
-                p.account.kind.value,
-                p.account.adhesion,
-                p.account.party,
-                p.cents,
-                p.range,
-                p.formula,
-                p.care_category,
-            )
-            for pk, e in zip(ids, unique, strict=True)
-            for n, p in enumerate(e.postings, start=1)
-        ],
-    )
-    return len(rows)
+    if unique:
+        _insert_entries(unique, actor, batch)
+    return len(unique)
 
 
 def post_many(
