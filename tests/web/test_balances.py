@@ -123,7 +123,7 @@ def test_the_demonstration_population_brings_its_past_into_the_journal() -> None
     counts = demo.load_demo(
         load_offer("grenoble-2025"), households=120, today=D(2026, 11, 23), progress=lambda s: None
     )
-    assert counts["journal_entries"] == JournalEntry.objects.count() > 120
+    assert counts["reprise_entries"] == JournalEntry.objects.count() > 120
     assert sum(journal.totals().values()) == 0  # the journal balances
     martin = Adhesion.objects.get(number="GR25-000001")
     assert martin.paid_until == D(2026, 12, 31)

@@ -124,3 +124,19 @@ def test_demo_claims_says_what_is_wrong_in_french(capsys, tmp_path) -> None:
     assert main(["demo-claims", "--month", "2026-10", "--out", str(tmp_path / "f.csv")]) == 2
     assert "mutuelle demo-data" in capsys.readouterr().err
     assert not (tmp_path / "f.csv").exists()
+
+
+def test_a_month_of_a_town_of_more_than_a_thousand_households_is_ingested_on_either_database(
+    capsys, tmp_path
+) -> None:
+    # A chunk of 5 000 lines spans more than a thousand households: SQLite refused the
+    # prefetch of their persons in one query (« Expression tree is too large »), so the
+    # README's « mutuelle ingest » crashed on the embedded default at the demo's size.
+    demo.load_demo(load_offer("grenoble-2025"), households=1400, today=TODAY, progress=print)
+    capsys.readouterr()
+    path = tmp_path / "octobre.csv"
+    wrote = _cli(capsys, "demo-claims", "--month", "2026-10", "--out", str(path))
+    got = _cli(capsys, "ingest", str(path))
+    assert Settlement.objects.values("adhesion").distinct().count() > 1000
+    assert got["rejected"] == wrote["to_fix"] == 4
+    assert got["settled"] == wrote["lines"] - 4

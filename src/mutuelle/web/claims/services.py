@@ -64,6 +64,7 @@ from mutuelle.web.members.models import Adhesion
 from mutuelle.web.members.services import suspension_periods
 
 CHUNK = 5000  # lines per transaction (a crash loses at most the chunk in flight)
+FAMILY_SLICE = 500  # adhesions read (with their persons and formulas) per query
 Beneficiary = tuple[int, int]  # (adhesion id, person id)
 
 
@@ -149,13 +150,17 @@ class Ingest:
         missing = sorted({n for n in numbers if n not in self._families})
         if not missing:
             return
-        rows = (
-            Adhesion.objects.filter(number__in=missing)
-            .filter(status="active")  # a validated adhesion only (Règlement particuliers I-4)
-            .select_related("member")
-            .prefetch_related("affiliations__person", "formula_periods")
-        )
-        found = {a.number: a for a in rows}
+        found: dict[str, Adhesion] = {}
+        # In slices: SQLite refuses a prefetch over more than about 1 000 adhesions
+        # (« Expression tree is too large »), and a chunk of 5 000 lines spans more.
+        for i in range(0, len(missing), FAMILY_SLICE):
+            rows = (
+                Adhesion.objects.filter(number__in=missing[i : i + FAMILY_SLICE])
+                .filter(status="active")  # a validated adhesion only (Règlement particuliers I-4)
+                .select_related("member")
+                .prefetch_related("affiliations__person", "formula_periods")
+            )
+            found.update((a.number, a) for a in rows)
         susp = suspension_periods([a.pk for a in found.values()])
         for number in missing:
             a = found.get(number)

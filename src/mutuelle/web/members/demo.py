@@ -884,5 +884,5 @@ def _write(built: list[_Household], batch: int = 1000) -> dict[str, int]:
         "documents": len(docs),
         "events": len(events),
         "mandates": len(mandates),
-        "journal_entries": posted,
+        "reprise_entries": posted,  # past contributions brought in (none when billing calls them)
     }
