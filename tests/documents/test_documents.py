@@ -111,7 +111,7 @@ def test_a_produced_document_is_recorded_kept_private_and_provable() -> None:
     a = AdhesionFactory()
     produced = ProducedDocumentFactory(adhesion=a)
     assert (produced.kind, produced.adhesion, produced.person) == ("attestation", a, a.member)
-    assert produced.offer == "grenoble-2025" and produced.template_version == "1"
+    assert produced.offer == "grenoble-2025" and produced.template_version == "2"
     path = services.documents_dir() / produced.path
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

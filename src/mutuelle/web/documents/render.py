@@ -23,8 +23,12 @@ from django.utils import timezone
 
 from mutuelle.documents import Document, Figure, KeyValues, Paragraph, Table
 
-TEMPLATE_VERSION = "1"
-TEMPLATES = {"1": ("documents/document-v1.html", "document-v1.css")}
+TEMPLATE_VERSION = "2"
+TEMPLATES = {
+    "1": ("documents/document-v1.html", "document-v1.css"),
+    # v2: the same page, a table row never cut by a page break.
+    "2": ("documents/document-v1.html", "document-v2.css"),
+}
 PDF_VARIANT = "pdf/ua-1"
 
 
