@@ -197,7 +197,7 @@ class SepaTransaction(models.Model):
         verbose_name="mandat",
     )
     party_name = models.CharField("débiteur ou bénéficiaire", max_length=70)
-    account_masked = models.CharField("compte", max_length=24)
+    account_masked = models.CharField("compte", max_length=42)  # mutuelle.masking: 34 + 8 spaces
 
     class Meta:
         verbose_name = "opération SEPA"
