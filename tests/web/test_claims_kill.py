@@ -28,7 +28,7 @@ CHUNK = 50
 def _claims_file(db: Backend, path: Path) -> tuple[int, int]:
     rows = db.query(
         "SELECT a.number, p.birth_date, a.start FROM members_adhesion a "
-        "JOIN members_person p ON p.id = a.member_id WHERE a.status <> 'pending' "
+        "JOIN members_person p ON p.id = a.member_id WHERE a.status = 'active' "
         'AND (a."end" IS NULL OR a."end" >= \'2025-12-31\') ORDER BY a.number'
     )
     header = ("line_id;source;emitter;adhesion_no;beneficiary_birth_date;beneficiary_rank;"
