@@ -56,12 +56,21 @@ class JournalEntry(AppendOnlyModel):
 class JournalPosting(AppendOnlyModel):
     refusal = "le journal est en ajout seul (passer une écriture inverse)"
 
+    # No index of its own: the unique (entry, line) index below starts with the entry and serves
+    # every look-up by entry (the foreign key, the balance trigger, the prefetch); a second index
+    # would only be maintained on each of the millions of postings a year writes (issue 10).
     entry = models.ForeignKey(
-        JournalEntry, on_delete=models.PROTECT, related_name="postings", verbose_name="écriture"
+        JournalEntry,
+        on_delete=models.PROTECT,
+        related_name="postings",
+        verbose_name="écriture",
+        db_index=False,
     )
     line = models.PositiveSmallIntegerField("ligne")
     account = models.CharField("compte", max_length=40, choices=ACCOUNT_CHOICES)
-    adhesion = models.CharField("adhésion", max_length=20, null=True, blank=True, db_index=True)
+    # Indexed below by a plain index: ``db_index`` would add on PostgreSQL a second, pattern
+    # (LIKE) index that no query uses, maintained on every posting.
+    adhesion = models.CharField("adhésion", max_length=20, null=True, blank=True)
     party = models.CharField("professionnel", max_length=40, null=True, blank=True)
     cents = models.BigIntegerField("montant (centimes, débit > 0)")
     range = models.CharField("gamme", max_length=20, null=True, blank=True)
@@ -76,7 +85,10 @@ class JournalPosting(AppendOnlyModel):
             models.CheckConstraint(condition=~Q(cents=0), name="journal_posting_not_zero"),
             models.UniqueConstraint(fields=["entry", "line"], name="journal_posting_line"),
         ]
-        indexes = [models.Index(fields=["account", "adhesion"], name="journal_account_adhesion")]
+        indexes = [
+            models.Index(fields=["account", "adhesion"], name="journal_account_adhesion"),
+            models.Index(fields=["adhesion"], name="journal_posting_adhesion"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_account_display()} {self.cents:+d}"
