@@ -204,3 +204,66 @@ def test_postgresql_refuses_an_entry_without_postings() -> None:
         )
         with connection.cursor() as c:
             c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_a_posting_added_to_an_entry_of_an_earlier_transaction() -> None:
+    with transaction.atomic():
+        journal.post(EntryFactory(key="closed"))
+    row = JournalEntry.objects.get(key="closed")
+    # even a balanced pair: the entry was checked when its own transaction committed
+    with pytest.raises(IntegrityError, match="déjà enregistrée"), transaction.atomic():
+        JournalPosting.objects.bulk_create(
+            [
+                JournalPosting(entry=row, line=90, account="bank", cents=100),
+                JournalPosting(entry=row, line=91, account="bank", cents=-100),
+            ]
+        )
+    assert row.postings.count() == len(EntryFactory(key="closed").postings)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_checks_an_entry_written_in_a_savepoint_at_the_outer_commit() -> None:
+    # the entry in a savepoint, its postings after it: one transaction, checked at commit
+    with pytest.raises(IntegrityError, match="déséquilibrée"), transaction.atomic():
+        with transaction.atomic():
+            row = JournalEntry.objects.create(
+                key="nested",
+                kind=EntryKind.write_off.value,
+                date=D(2026, 1, 1),
+                period_start=D(2026, 1, 1),
+                period_end=D(2026, 1, 1),
+                source="test",
+                memo="imbriqué",
+            )
+        JournalPosting.objects.create(entry=row, line=1, account="bank", cents=100)
+    assert not JournalEntry.objects.exists()
+    with transaction.atomic():
+        with transaction.atomic():
+            journal.post(EntryFactory(key="nested-ok"))
+        journal.post(EntryFactory(key="after-ok"))
+    assert JournalEntry.objects.count() == 2
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_an_entry_claiming_another_transaction() -> None:
+    with pytest.raises(IntegrityError, match="falsifiée"), transaction.atomic():
+        with connection.cursor() as c:
+            c.execute(
+                "INSERT INTO journal_journalentry (key, kind, date, period_start, period_end, "
+                "source, memo, reverses, digest, batch, created_at, tx) VALUES ('forged-tx', "
+                "'write_off', '2026-01-01', '2026-01-01', '2026-01-01', 'test', 'forgé', '', "
+                "'', '', now(), 1) RETURNING id"
+            )
+            (eid,) = c.fetchone()
+            # its postings are refused at once: their entry is not of this transaction
+            with pytest.raises(IntegrityError, match="déjà enregistrée"), transaction.atomic():
+                c.execute(
+                    "INSERT INTO journal_journalposting (entry_id, line, account, cents) "
+                    "VALUES (%s, 1, 'bank', 100), (%s, 2, 'bank', -100)",
+                    [eid, eid],
+                )
+    assert not JournalEntry.objects.exists()
