@@ -250,20 +250,23 @@ def test_postgresql_checks_an_entry_written_in_a_savepoint_at_the_outer_commit()
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_refuses_an_entry_claiming_another_transaction() -> None:
-    with pytest.raises(IntegrityError, match="falsifiée"), transaction.atomic():
-        with connection.cursor() as c:
+    with (
+        pytest.raises(IntegrityError, match="falsifiée"),
+        transaction.atomic(),
+        connection.cursor() as c,
+    ):
+        c.execute(
+            "INSERT INTO journal_journalentry (key, kind, date, period_start, period_end, "
+            "source, memo, reverses, digest, batch, created_at, tx) VALUES ('forged-tx', "
+            "'write_off', '2026-01-01', '2026-01-01', '2026-01-01', 'test', 'forgé', '', "
+            "'', '', now(), 1) RETURNING id"
+        )
+        (eid,) = c.fetchone()
+        # its postings are refused at once: their entry is not of this transaction
+        with pytest.raises(IntegrityError, match="déjà enregistrée"), transaction.atomic():
             c.execute(
-                "INSERT INTO journal_journalentry (key, kind, date, period_start, period_end, "
-                "source, memo, reverses, digest, batch, created_at, tx) VALUES ('forged-tx', "
-                "'write_off', '2026-01-01', '2026-01-01', '2026-01-01', 'test', 'forgé', '', "
-                "'', '', now(), 1) RETURNING id"
+                "INSERT INTO journal_journalposting (entry_id, line, account, cents) "
+                "VALUES (%s, 1, 'bank', 100), (%s, 2, 'bank', -100)",
+                [eid, eid],
             )
-            (eid,) = c.fetchone()
-            # its postings are refused at once: their entry is not of this transaction
-            with pytest.raises(IntegrityError, match="déjà enregistrée"), transaction.atomic():
-                c.execute(
-                    "INSERT INTO journal_journalposting (entry_id, line, account, cents) "
-                    "VALUES (%s, 1, 'bank', 100), (%s, 2, 'bank', -100)",
-                    [eid, eid],
-                )
     assert not JournalEntry.objects.exists()
