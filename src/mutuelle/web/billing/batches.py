@@ -46,17 +46,49 @@ def _day(params: Mapping[str, Any], name: str) -> dt.date:
 ANALYZE_EVERY = 5_000  # adhesions called (about 60 000 entries) between two ANALYZE
 
 
-def _refresh_statistics(done: int, size: int) -> None:
+def _refresh_statistics(run: BatchRun, size: int, lanes: int) -> None:
     """On PostgreSQL, refresh the planner's statistics of the journal every few thousand
     adhesions called: a call multiplies the journal's size within one run, and with the
     statistics of its start the planner reads a chunk's entries by nested loops over the whole
-    year (seconds per chunk instead of milliseconds; bench/billing.py)."""
+    year (seconds per chunk instead of milliseconds; bench/billing.py). Not while the run has
+    posted nothing (a call run again: the journal does not grow); each of ``lanes`` parallel
+    runs refreshes at its share of the interval."""
     from django.db import connection
 
-    if connection.vendor != "postgresql" or done % ANALYZE_EVERY >= size:
+    if connection.vendor != "postgresql" or not run.result.get("entries_posted"):
+        return
+    if run.done % max(size, ANALYZE_EVERY // lanes) >= size:
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE journal_journalentry, journal_journalposting")
+
+
+def _lanes(params: Mapping[str, Any]) -> tuple[int, int]:
+    """(lane, lanes) of a run that is one of ``lanes`` parallel runs (``0, 1`` otherwise)."""
+    return int(params.get("lane", 0)), int(params.get("lanes", 1))
+
+
+def clean_lanes(params: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """Validate ``lane``/``lanes`` into ``out``: run ``lane`` of ``lanes`` takes the adhesions
+    whose id modulo ``lanes`` is ``lane`` (parallel runs in separate processes share the work
+    without overlap; :func:`mutuelle.web.jobs.services.start_lanes`)."""
+    if "lane" not in params and "lanes" not in params:
+        return
+    try:
+        lane, lanes = int(params["lane"]), int(params["lanes"])
+    except KeyError as exc:
+        raise ParameterError(f"{exc.args[0]} : lane et lanes vont ensemble") from None
+    except (TypeError, ValueError):
+        raise ParameterError("lane, lanes : des nombres entiers") from None
+    if not 1 <= lanes <= MAX_LANES:
+        raise ParameterError(f"lanes : entre 1 et {MAX_LANES}")
+    if not 0 <= lane < lanes:
+        raise ParameterError(f"lane : entre 0 et {lanes - 1}")
+    if lanes > 1:
+        out["lane"], out["lanes"] = lane, lanes
+
+
+MAX_LANES = 8
 
 
 class _OverAdhesions(BatchKind):
@@ -82,9 +114,20 @@ class BillableOfYear(_OverAdhesions):
         return int(params.get("per_chunk") or self.chunk_size)
 
     def _queryset(self, params: Mapping[str, Any]) -> Any:
+        from django.db.models.functions import Mod
+
         from mutuelle.web.billing import services
 
-        return services.billable(int(params["year"])).values("pk")
+        qs = services.billable(int(params["year"]), params.get("_ended_called"))
+        lane, lanes = _lanes(params)
+        if lanes > 1:
+            qs = qs.alias(lane_of=Mod("pk", lanes)).filter(lane_of=lane)
+        return qs.values("pk")
+
+    def begin(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        from mutuelle.web.billing import services
+
+        return {"_ended_called": services.ended_called_ids(int(params["year"]))}
 
 
 @register
@@ -94,10 +137,11 @@ class YearlyCallKind(BillableOfYear):
     chunk_size = 500
 
     def clean(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = set(params) - {"year", "on", "per_chunk", "delay_ms"}
+        unknown = set(params) - {"year", "on", "per_chunk", "delay_ms", "lane", "lanes"}
         if unknown:
             raise ParameterError(f"paramètre inconnu : {', '.join(sorted(unknown))}")
         out: dict[str, Any] = {"year": _year(params), "on": _day(params, "on").isoformat()}
+        clean_lanes(params, out)
         for name, hi in (("per_chunk", 10_000), ("delay_ms", 60_000)):
             if name in params:
                 try:
@@ -114,7 +158,7 @@ class YearlyCallKind(BillableOfYear):
         autovacuum passes: refresh them so the next collection's aggregates use the indexes."""
         from django.db import connection
 
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and run.result.get("entries_posted"):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE journal_journalentry, journal_journalposting")
         return {}
@@ -127,7 +171,7 @@ class YearlyCallKind(BillableOfYear):
         from mutuelle.web.billing import services
 
         year, on = int(params["year"]), dt.date.fromisoformat(params["on"])
-        _refresh_statistics(run.done, self.chunk_size_for(params))
+        _refresh_statistics(run, self.chunk_size_for(params), _lanes(params)[1])
         outcome, errors = services.call_chunk(
             [i["pk"] for i in items], year, on, actor=run.started_by, batch=f"run-{run.pk}"
         )

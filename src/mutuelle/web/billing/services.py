@@ -122,10 +122,27 @@ def facts_many(pks: Sequence[int]) -> list[tuple[str, AdhesionFacts]]:
     return out
 
 
-def billable(year: int) -> QuerySet[Adhesion]:
+def billable(year: int, ended_called: Sequence[int] | None = None) -> QuerySet[Adhesion]:
     """The adhesions the call of ``year`` looks at: every validated adhesion of every range
     covered on a day of the year, and those already called for the year whose cover no
-    longer reaches it (an end recorded after the call: their call is brought to nothing)."""
+    longer reaches it (an end recorded after the call: their call is brought to nothing).
+    ``ended_called``: the latter's ids when already read (:func:`ended_called_ids`, once per
+    run instead of once per chunk)."""
+    jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if ended_called is None:
+        ended_called = ended_called_ids(year)
+    covered = Q(start__lte=dec31) & (Q(end__isnull=True) | Q(end__gte=jan1))
+    # Only a validated adhesion is a contract (Règlement particuliers I-4): an online request
+    # waiting for staff or refused by them is never called.
+    return Adhesion.objects.filter(status=AdhesionStatus.ACTIVE).filter(
+        covered | Q(pk__in=list(ended_called))
+    )
+
+
+def ended_called_ids(year: int) -> list[int]:
+    """The adhesions whose cover ended before ``year`` but that have a call entry of the year
+    (a few ids: an OR with this subquery makes PostgreSQL scan it per row; read apart, and
+    while a call grows the journal its plan can take a tenth of a second)."""
     jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
     ended = Adhesion.objects.filter(end__lt=jan1)
     called = JournalPosting.objects.filter(
@@ -135,14 +152,7 @@ def billable(year: int) -> QuerySet[Adhesion]:
         entry__period_start__gte=jan1,
         entry__period_start__lte=dec31,
     ).values("adhesion")
-    # Read apart (a few ids): an OR with the subquery makes PostgreSQL scan it per row.
-    ended_called = list(ended.filter(number__in=called).values_list("pk", flat=True))
-    covered = Q(start__lte=dec31) & (Q(end__isnull=True) | Q(end__gte=jan1))
-    # Only a validated adhesion is a contract (Règlement particuliers I-4): an online request
-    # waiting for staff or refused by them is never called.
-    return Adhesion.objects.filter(status=AdhesionStatus.ACTIVE).filter(
-        covered | Q(pk__in=ended_called)
-    )
+    return list(ended.filter(number__in=called).values_list("pk", flat=True))
 
 
 def with_facts(qs: QuerySet[Adhesion]) -> QuerySet[Adhesion]:
@@ -259,8 +269,6 @@ def _fast_entries(entry_ids: Any) -> dict[str, list[Entry]]:
     return out
 
 
-POST_CHUNK = 4_000  # entries per insert and per idempotency check (a chunk's ~6 000 in two)
-
 # The offers are immutable data read from the package: read once per process, not per chunk.
 _OFFERS: dict[str, Any] = {}
 
@@ -317,9 +325,12 @@ def call_facts(
         except Refusal as exc:  # the texts cannot price it: the item is reported
             message = exc.message
             errors.append((facts.number, f"cotisations impossibles à chiffrer : {message}"))
-    posted = journal.post_many(
-        (e for c in calls for e in c.entries), actor=actor, batch=batch, chunk=POST_CHUNK
-    )
+    # Every key is new: a call entry's key ends with the number of entries the journal
+    # already holds for its instalment (``existing``, read in this transaction), so the
+    # journal's look-up of the keys (one query per part) would find none; should a concurrent
+    # call of the same adhesion commit first, the unique key refuses this chunk's transaction
+    # (nothing written twice) and its rerun reads the other's entries.
+    posted = journal.post_new([e for c in calls for e in c.entries], actor=actor, batch=batch)
     return CallOutcome(calls, posted), errors
 
 

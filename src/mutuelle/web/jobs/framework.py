@@ -90,6 +90,12 @@ class BatchKind(abc.ABC):
     ) -> ChunkOutcome:
         """Process ``items`` inside the runner's transaction (no commit of its own)."""
 
+    def begin(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Facts read once when an execution of the run starts (or resumes), added to the
+        parameters :meth:`chunk` receives (never stored): what every chunk's query would
+        otherwise read again. Names start with ``_``."""
+        return {}
+
     def finish(self, run: BatchRun, params: Mapping[str, Any]) -> dict[str, Any]:
         """A last step in the same transaction that marks the run done (e.g. write a file)."""
         return {}
@@ -181,8 +187,9 @@ def run(run_id: int, *, progress: Progress | None = None, worker: str | None = N
     try:
         if progress:
             progress(current)
+        read_once = {**params, **kind.begin(params)}
         while True:
-            items = kind.chunk(params, current.checkpoint, kind.chunk_size_for(params))
+            items = kind.chunk(read_once, current.checkpoint, kind.chunk_size_for(params))
             if not items:
                 break
             current = _process_chunk(kind, run_id, current.checkpoint, items, me)

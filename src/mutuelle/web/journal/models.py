@@ -30,18 +30,21 @@ class JournalEntry(AppendOnlyModel):
     period_end = models.DateField("au")
     source = models.CharField("règle appliquée", max_length=300)
     memo = models.TextField("libellé")
-    reverses = models.CharField(
-        "annule l'écriture", max_length=200, null=True, blank=True, db_index=True
-    )
+    # No index: no query looks an entry up by what it reverses (issue 10: each index is
+    # maintained on every one of the 340 000 entries of a yearly call).
+    reverses = models.CharField("annule l'écriture", max_length=200, null=True, blank=True)
     created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
     created_by = recorded_by()
-    batch = models.CharField("lot", max_length=80, blank=True, db_index=True)
+    # A plain index (Meta) for the back office's filter by batch, without the pattern (LIKE)
+    # index ``db_index`` adds on PostgreSQL, which no query uses.
+    batch = models.CharField("lot", max_length=80, blank=True)
     digest = models.CharField("empreinte du contenu (SHA-256)", max_length=64)
 
     class Meta:
         verbose_name = "écriture"
         verbose_name_plural = "écritures du journal"
         ordering = ["date", "id"]
+        indexes = [models.Index(fields=["batch"], name="journal_entry_batch")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
