@@ -2,16 +2,18 @@
 pain.008 of their mandates.
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/billing.py [--households 30000]
-           [--year 2027] [--keep] [--profile [call|collect]] [--snapshot NAME | --from NAME]
-           [--documents]
+           [--year 2027] [--lanes 2] [--keep] [--profile [call|collect]]
+           [--snapshot NAME | --from NAME] [--documents]
 
 Creates a database of its own beside ``DATABASE_URL``'s (dropped at the end unless ``--keep``),
 loads the demonstration population with ``mutuelle demo-data --households N`` (a separate
 process, so its memory is not counted), puts every household on monthly direct debit with a
 signed mandate, then, in this process:
 
-* the yearly call (``yearly-call`` batch run, chunks of 500, ``post_many`` per chunk): seconds,
-  households/s, entries posted — target under 60 s for 30 000 (PDFs apart);
+* the yearly call (``yearly-call`` batch runs, chunks of 500, the entries of a chunk in one
+  COPY; ``--lanes`` runs in parallel processes, 2 by default as ``mutuelle bill`` on
+  PostgreSQL, each its share of the adhesions): seconds, households/s, entries posted, the
+  Python CPU of the processes — target under 60 s for 30 000 (PDFs apart);
 * the same call again (nothing new posted);
 * the January collection (``collect``: the due instalments read by SQL aggregates, the pain.008
   built by sepaxml and validated against its XSD, a ``payment_received`` entry per debit) —
@@ -43,6 +45,12 @@ import uuid
 from typing import Any
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (the lanes of the call)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -64,6 +72,12 @@ def main() -> int:
         "--documents",
         action="store_true",
         help="then the calls' PDFs (billing-documents run): its rate, extrapolated to 30 000",
+    )
+    parser.add_argument(
+        "--lanes",
+        type=int,
+        default=2,
+        help="the call in LANES parallel runs, one process each (as `mutuelle bill`; 2)",
     )
     parser.add_argument("--snapshot", help="keep a copy of the loaded population as NAME")
     parser.add_argument("--from", dest="template", help="start from the copy NAME (no load)")
@@ -192,46 +206,50 @@ def _run(
         print(f"population chargée conservée : {keep_as} (--from {keep_as})")
 
     params = {"year": args.year, "on": f"{args.year - 1}-12-02"}
+    lanes = 1 if args.profile in ("both", "call") else args.lanes  # (cProfile: this process)
     profiler = _profiled(args, "call")
-    t, cpu = time.perf_counter(), time.process_time()
-    run, _ = jobs.start_run(
-        "yearly-call", params, idempotency_key=f"bench-{time.time()}", defer=False
-    )
+    t, cpu, cpu_children = time.perf_counter(), time.process_time(), _children_cpu()
+    started = jobs.start_lanes("yearly-call", params, lanes, idempotency_key=f"bench-{time.time()}")
     chunks: list[float] = []
-    last = [time.perf_counter()]
+    last = [time.perf_counter(), 0]
 
-    def progress(_: Any) -> None:
-        now = time.perf_counter()
-        chunks.append(now - last[0])
-        last[0] = now
+    def progress(runs: Any) -> None:  # one run: a chunk each call; lanes: polled
+        now, done = time.perf_counter(), sum(r.done for r in runs)
+        if lanes == 1 or done != last[1]:
+            chunks.append(now - last[0])
+            last[0], last[1] = now, done
 
-    done = framework.run(run.pk, progress=progress)
-    call_s, call_cpu = time.perf_counter() - t, time.process_time() - cpu
+    runs = framework.run_parallel([r.pk for r, _ in started], progress=progress)
+    call_s = time.perf_counter() - t
+    call_cpu = time.process_time() - cpu + _children_cpu() - cpu_children
     _print_profile(profiler, "call")
     per = chunks[1:-1]  # the chunks (the first call is the start, the last the finish)
-    if per:
+    if per and lanes == 1:
         fifth = max(1, len(per) // 5)
         print(
             f"  {len(per)} lots : le plus lent {max(per):.2f} s, premier cinquième "
             f"{sum(per[:fifth]) / fifth:.2f} s/lot, dernier {sum(per[-fifth:]) / fifth:.2f} s/lot"
         )
-    r = done.result
+    posted = sum(r.result.get("entries_posted", 0) for r in runs)
+    done_n, errors = sum(r.done for r in runs), sum(r.error_count for r in runs)
     print(
-        f"appel {args.year} : {done.done} adhésions en {call_s:.1f} s "
-        f"({done.done / call_s:.0f} foyers/s), {r.get('entries_posted', 0)} écritures, "
-        f"{done.error_count} non chiffrables (cases vides des grilles) — cible < 60 s"
+        f"appel {args.year} : {done_n} adhésions en {call_s:.1f} s "
+        f"({done_n / call_s:.0f} foyers/s), {posted} écritures, "
+        f"{errors} non chiffrables (cases vides des grilles) — cible < 60 s"
+        + (f" ; {lanes} traitements en parallèle" if lanes > 1 else "")
     )
+    who = "ces processus" if lanes > 1 else "ce processus"
     print(
-        f"  dont {call_cpu:.1f} s de calcul de ce processus (Python), le reste l'attente de "
-        "PostgreSQL et des autres processus de la machine"
+        f"  dont {call_cpu:.1f} s de calcul Python ({who}), le reste l'attente de PostgreSQL "
+        "et des autres processus de la machine"
     )
     print(f"mémoire résidente maximale après l'appel : {_rss_mib():.0f} Mio")
     t = time.perf_counter()
-    again, _ = jobs.start_run("yearly-call", params, idempotency_key="bench-again", defer=False)
-    again = framework.run(again.pk)
+    again = jobs.start_lanes("yearly-call", params, lanes, idempotency_key="bench-again")
+    rerun = framework.run_parallel([r.pk for r, _ in again])
     print(
-        f"même appel relancé : {again.result.get('entries_posted', 0)} écriture nouvelle en "
-        f"{time.perf_counter() - t:.1f} s"
+        f"même appel relancé : {sum(r.result.get('entries_posted', 0) for r in rerun)} écriture "
+        f"nouvelle en {time.perf_counter() - t:.1f} s"
     )
     profiler = _profiled(args, "collect")
     t, cpu = time.perf_counter(), time.process_time()

@@ -48,9 +48,12 @@ def _cli(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Comp
 
 
 class Backend:
-    def __init__(self, env: dict[str, str], query: Callable[[str], list[tuple]]) -> None:
+    def __init__(
+        self, env: dict[str, str], query: Callable[[str], list[tuple]], name: str = ""
+    ) -> None:
         self.env = env
         self.query = query
+        self.name = name
 
     def progress(self) -> tuple[str, int, int | None]:
         rows = self.query("SELECT status, done, total FROM jobs_batchrun ORDER BY id LIMIT 1")
@@ -73,7 +76,7 @@ def backend(request, tmp_path: Path) -> Iterator[Backend]:
                     return []
 
         _cli(env, "demo-data", "--households", str(HOUSEHOLDS), "--no-money")
-        yield Backend(env, query)
+        yield Backend(env, query, "sqlite")
         return
     if not ON_PG:
         pytest.skip("PostgreSQL : définir DATABASE_URL pour le test d'arrêt brutal sur serveur")
@@ -95,7 +98,7 @@ def backend(request, tmp_path: Path) -> Iterator[Backend]:
 
     try:
         _cli(env, "demo-data", "--households", str(HOUSEHOLDS), "--no-money")
-        yield Backend(env, pg_query)
+        yield Backend(env, pg_query, "postgresql")
     finally:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

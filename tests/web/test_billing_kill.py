@@ -1,5 +1,7 @@
 """kill -9 in the middle of the yearly call, then a rerun: every adhesion called exactly once,
-the journal balanced, and calling the year again posts nothing new."""
+the journal balanced, and calling the year again posts nothing new. On PostgreSQL the call
+runs in two parallel processes by default (``mutuelle bill`` lanes): killing the command
+kills both, and the rerun resumes both."""
 
 from __future__ import annotations
 
@@ -24,9 +26,18 @@ def test_yearly_call_killed_midway_then_rerun_calls_each_adhesion_once(
     )
     done_at_kill, total = _kill_midway(proc, backend)
     assert 0 < done_at_kill < total
+    # (a lane still at work would make the rerun refuse: « en cours ailleurs »)
     finished = json.loads(_cli(backend.env, *ARGS).stdout)
     assert finished["status"] == "done" and finished["done"] == finished["total"]
     assert finished["attempts"] == 2
+    lanes = 2 if backend.name == "postgresql" else 1
+    assert finished.get("lanes", 1) == lanes
+    [(billable,)] = backend.query(
+        "SELECT count(*) FROM members_adhesion WHERE status = 'active' AND start <= "
+        "'2027-12-31' AND (\"end\" IS NULL OR \"end\" >= '2027-01-01')"
+    )
+    # the lanes share the adhesions: none looked at twice, none left out
+    assert finished["total"] == billable > 0
     [(entries,)] = backend.query(
         "SELECT count(*) FROM journal_journalentry WHERE key LIKE 'bill:%%:2027:%%'"
     )

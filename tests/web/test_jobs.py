@@ -119,3 +119,51 @@ def test_back_office_pages(client, staff, population) -> None:
         "/gestion/jobs/batchrun/lancer/", {"kind": "count-adhesions", "parameters": "x"}
     )
     assert "nom=valeur" in bad.content.decode()
+
+
+def test_the_lanes_of_the_yearly_call_share_its_adhesions(population) -> None:
+    kind = framework.kind_of("yearly-call")
+    base = kind.clean({"year": 2026, "on": "2025-12-02"})
+
+    def keys(params: dict) -> list:
+        out, after = [], None
+        while items := kind.chunk({**params, **kind.begin(params)}, after, 5):
+            out += [k for k, _ in items]
+            after = items[-1][0]
+        return out
+
+    whole = keys(base)
+    lanes = [keys(kind.clean({**base, "lane": i, "lanes": 3})) for i in range(3)]
+    assert whole and sorted(k for lane in lanes for k in lane) == whole  # none twice, none left
+    assert all(lanes) and sum(kind.count({**base, "lane": i, "lanes": 3}) for i in range(3)) == (
+        kind.count(base)
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"lane": 0}, "vont ensemble"),
+        ({"lane": 2, "lanes": 2}, "lane : entre 0 et 1"),
+        ({"lane": 0, "lanes": 9}, "lanes : entre 1 et 8"),
+        ({"lane": "a", "lanes": 2}, "nombres entiers"),
+    ],
+)
+def test_lane_parameters_are_checked(db, extra, message) -> None:
+    with pytest.raises(framework.ParameterError, match=message):
+        services.start_run("yearly-call", {"year": 2026, "on": "2025-12-02", **extra})
+
+
+def test_several_lanes_need_postgresql(db) -> None:
+    from django.db import connection
+
+    params = {"year": 2026, "on": "2025-12-02"}
+    if connection.vendor == "postgresql":
+        runs = services.start_lanes("yearly-call", params, 2)
+        assert [r.parameters["lane"] for r, _ in runs] == [0, 1]
+        assert services.start_lanes("yearly-call", params, 2) == [(r, False) for r, _ in runs]
+    else:
+        with pytest.raises(framework.ParameterError, match="demandent PostgreSQL"):
+            services.start_lanes("yearly-call", params, 2)
+    [(one, _)] = services.start_lanes("yearly-call", params, 1)
+    assert "lane" not in one.parameters

@@ -124,6 +124,13 @@ def _execute(run_id: int, as_json: bool) -> int:
 
 
 def _with_bar(run_id: int) -> Any:
+    return _with_bars([run_id])[0]
+
+
+def _with_bars(run_ids: list[int]) -> list[Any]:
+    """Run (one) or run in parallel (several: :func:`framework.run_parallel`) with one bar
+    over their items. The bar is drawn by this process's own calls (no refresh thread),
+    so that the processes forked for the runs inherit no thread."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from mutuelle.web.jobs import framework
@@ -134,13 +141,41 @@ def _with_bar(run_id: int) -> Any:
         MofNCompleteColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns) as bar:
-        task = bar.add_task(f"traitement n° {run_id}", total=None)
+    ids = ", ".join(str(i) for i in run_ids)
+    label = f"traitement n° {ids}" if len(run_ids) == 1 else f"traitements n° {ids} en parallèle"
+    with Progress(*columns, auto_refresh=False) as bar:
+        task = bar.add_task(label, total=None)
 
-        def step(current: Any) -> None:
-            bar.update(task, total=current.total, completed=current.done)
+        def step(runs: Any) -> None:
+            total = None if any(r.total is None for r in runs) else sum(r.total for r in runs)
+            bar.update(task, total=total, completed=sum(r.done for r in runs))
+            bar.refresh()
 
-        return framework.run(run_id, progress=step)
+        return framework.run_parallel(run_ids, progress=step)
+
+
+def merged(runs: list[Any]) -> dict[str, Any]:
+    """The description of one run, or of runs that split one work (their counts summed)."""
+    if len(runs) == 1:
+        return _describe(runs[0])
+    result: dict[str, Any] = {}
+    for r in runs:
+        for name, value in r.result.items():
+            if isinstance(value, int):
+                result[name] = int(result.get(name, 0)) + value
+    statuses = {r.status for r in runs}
+    return {
+        "ids": [r.pk for r in runs],
+        "kind": runs[0].kind,
+        "status": statuses.pop() if len(statuses) == 1 else "mixed",
+        "lanes": len(runs),
+        "total": sum(r.total or 0 for r in runs),
+        "done": sum(r.done for r in runs),
+        "errors": sum(r.error_count for r in runs),
+        "result": result,
+        "attempts": max(r.attempts for r in runs),
+        "runs": [_describe(r) for r in runs],
+    }
 
 
 def _print_summary(run: Any) -> None:

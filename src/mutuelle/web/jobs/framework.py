@@ -15,6 +15,7 @@ import abc
 import datetime as dt
 import os
 import socket
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -262,3 +263,85 @@ def _process_chunk(
         locked.heartbeat_at = timezone.now()
         locked.save()
         return locked
+
+
+# --- parallel runs ----------------------------------------------------------------------------
+
+Watch = Callable[[Sequence[BatchRun]], None]
+
+
+def run_parallel(
+    run_ids: Sequence[int], *, progress: Watch | None = None, poll: float = 0.5
+) -> list[BatchRun]:
+    """Run each of ``run_ids`` (runs that split one work between them, e.g. the lanes of the
+    yearly call: :func:`mutuelle.web.jobs.services.start_lanes`) in a process of its own, at
+    the same time, and wait for all of them; ``progress`` sees the runs every ``poll``
+    seconds. Each process is an ordinary :func:`run` (its chunks, its checkpoint: a kill loses
+    at most the chunk in flight of each, and running the same runs again resumes them); the
+    processes die with this one (Linux: the kernel kills them; elsewhere each stops before its
+    next chunk), so a rerun never finds them still at work. Returns the runs, finished;
+    :class:`BatchError` naming the runs that failed (each recorded its failure)."""
+    from django.db import connections
+
+    if len(run_ids) == 1:
+        one = run(run_ids[0], progress=(lambda r: progress([r])) if progress else None)
+        return [one]
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    connections.close_all()  # each process opens its own connection
+    context = multiprocessing.get_context("fork")
+    parent = os.getpid()
+    processes = [
+        context.Process(target=_run_child, args=(run_id, parent), name=f"traitement-{run_id}")
+        for run_id in run_ids
+    ]
+    for process in processes:
+        process.start()
+    try:
+        while any(p.is_alive() for p in processes):
+            if progress:
+                progress(list(BatchRun.objects.filter(pk__in=run_ids).order_by("pk")))
+            wait([p.sentinel for p in processes if p.is_alive()], poll)
+        for process in processes:
+            process.join()
+    except BaseException:
+        for process in processes:
+            process.kill()
+        raise
+    runs = list(BatchRun.objects.filter(pk__in=run_ids).order_by("pk"))
+    if progress:
+        progress(runs)
+    failed = [r for r in runs if r.status != RunStatus.DONE]
+    if failed:
+        raise BatchError(
+            " ; ".join(
+                f"traitement n° {r.pk} : {r.failure or r.get_status_display()}" for r in failed
+            )
+        )
+    return runs
+
+
+def _die_with(parent: int) -> None:
+    """Ask the kernel (Linux) to kill this process when its parent dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request
+        os._exit(1)
+
+
+def _run_child(run_id: int, parent: int) -> None:
+    _die_with(parent)
+
+    def still_wanted(_: BatchRun) -> None:
+        if os.getppid() != parent:  # (where the kernel does not kill it)
+            os._exit(1)
+
+    try:
+        run(run_id, progress=still_wanted)
+    except Exception:
+        os._exit(1)  # the run recorded why (status failed, its message)

@@ -73,6 +73,41 @@ def start_run(
     return run, created
 
 
+def start_lanes(
+    kind: str,
+    params: Mapping[str, Any] | None,
+    lanes: int,
+    *,
+    actor: Any = None,
+    idempotency_key: str | None = None,
+) -> list[tuple[BatchRun, bool]]:
+    """The work of one run of ``kind`` split into ``lanes`` runs (parameters ``lane`` and
+    ``lanes``: the kind gives each its share, e.g. the yearly call the adhesions whose id
+    modulo ``lanes`` is ``lane``), to be executed at the same time
+    (:func:`framework.run_parallel`); the same call again returns the same runs, as
+    :func:`start_run` does. One lane is one ordinary run. Several lanes need PostgreSQL
+    (SQLite lets one writer at a time)."""
+    if lanes <= 1:
+        return [start_run(kind, params, actor=actor, idempotency_key=idempotency_key, defer=False)]
+    if connection.vendor != "postgresql":
+        raise framework.ParameterError(
+            f"{lanes} voies en parallèle demandent PostgreSQL (SQLite n'accepte qu'un "
+            "écrivain à la fois) : une seule voie ici"
+        )
+    base = framework.kind_of(kind).clean(params or {})
+    key = (idempotency_key or default_key(kind, base))[:180]
+    return [
+        start_run(
+            kind,
+            {**base, "lane": lane, "lanes": lanes},
+            actor=actor,
+            idempotency_key=f"{key}:voie {lane + 1}/{lanes}",
+            defer=False,
+        )
+        for lane in range(lanes)
+    ]
+
+
 def worker_available() -> bool:
     """Procrastinate runs the jobs: PostgreSQL with its Django app installed."""
     return bool(
