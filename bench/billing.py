@@ -243,7 +243,15 @@ def _run(
         f"  dont {call_cpu:.1f} s de calcul Python ({who}), le reste l'attente de PostgreSQL "
         "et des autres processus de la machine"
     )
-    print(f"mémoire résidente maximale après l'appel : {_rss_mib():.0f} Mio")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"mémoire résidente maximale après l'appel : {_rss_mib():.0f} Mio"
+        + (
+            f" (ce processus ; le plus gros des traitements : {children:.0f} Mio)"
+            if lanes > 1
+            else ""
+        )
+    )
     t = time.perf_counter()
     again = jobs.start_lanes("yearly-call", params, lanes, idempotency_key="bench-again")
     rerun = framework.run_parallel([r.pk for r, _ in again])

@@ -270,3 +270,12 @@ def test_postgresql_refuses_an_entry_claiming_another_transaction() -> None:
                 [eid, eid],
             )
     assert not JournalEntry.objects.exists()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_a_posting_without_its_entry() -> None:
+    # no foreign key constraint (migration 0005): the statement trigger stands for it
+    with pytest.raises(IntegrityError, match="inconnue"), transaction.atomic():
+        JournalPosting.objects.create(entry_id=987654321, line=1, account="bank", cents=100)
+    assert not JournalPosting.objects.exists()

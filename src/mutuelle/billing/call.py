@@ -382,6 +382,12 @@ def yearly_call(
     )
 
 
+# The Mutuelle's own accounts of a call (immutable values, shared by every entry)
+_CONTRIBUTIONS = Account(AccountKind.contributions)
+_TSA = Account(AccountKind.tax_tsa)
+_LFSS = Account(AccountKind.tax_lfss_2026)
+
+
 def _entries(
     offer: Offer,
     facts: AdhesionFacts,
@@ -395,6 +401,7 @@ def _entries(
     wanted: dict[tuple[dt.date, dt.date], Instalment] = {(i.start, i.end): i for i in instalments}
     out: list[Entry] = []
     source = cite.staff()
+    member = Account(AccountKind.member_contributions, facts.number)  # (one for all its slots)
     for slot in sorted(set(wanted) | set(called)):
         inst = wanted.get(slot)
         target = inst.amount if inst is not None else ZERO
@@ -404,21 +411,12 @@ def _entries(
             continue
         formula = inst.formula if inst is not None else None
         postings = [
-            Posting(
-                Account(AccountKind.member_contributions, facts.number),
-                delta.ttc,
-                range=facts.range,
-                formula=formula,
-            )
-            if delta.ttc
-            else None,
-            Posting(
-                Account(AccountKind.contributions), -delta.net, range=facts.range, formula=formula
-            )
+            Posting(member, delta.ttc, range=facts.range, formula=formula) if delta.ttc else None,
+            Posting(_CONTRIBUTIONS, -delta.net, range=facts.range, formula=formula)
             if delta.net
             else None,
-            Posting(Account(AccountKind.tax_tsa), -delta.tsa) if delta.tsa else None,
-            Posting(Account(AccountKind.tax_lfss_2026), -delta.lfss) if delta.lfss else None,
+            Posting(_TSA, -delta.tsa) if delta.tsa else None,
+            Posting(_LFSS, -delta.lfss) if delta.lfss else None,
         ]
         start, end = slot
         period = f"du {fr(start)} au {fr(end)}"

@@ -48,12 +48,24 @@ def forbid_changes(schema_editor: Any, tables: Sequence[str], what: str) -> None
                 f"FOR EACH ROW EXECUTE FUNCTION {function}()"
             )
     elif vendor == "sqlite":
-        for table in tables:
-            for op in ("UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{what} en ajout seul : {op} interdit'); END"
-                )
+        _sqlite_triggers(schema_editor, tables, what, "")
+
+
+def _sqlite_triggers(schema_editor: Any, tables: Sequence[str], what: str, guard: str) -> None:
+    for table in tables:
+        for op in ("UPDATE", "DELETE"):
+            schema_editor.execute(
+                f"CREATE TRIGGER {guard}{table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{what} en ajout seul : {op} interdit'); END"
+            )
+
+
+def forbid_changes_again(schema_editor: Any, tables: Sequence[str], what: str) -> None:
+    """After a migration that altered a field of ``tables`` on SQLite — Django rebuilds the
+    table there (a copy under a new name), and the copy has none of the old one's triggers —
+    make SQLite refuse UPDATE and DELETE again (PostgreSQL alters in place: nothing to do)."""
+    if schema_editor.connection.vendor == "sqlite":
+        _sqlite_triggers(schema_editor, tables, what, "IF NOT EXISTS ")
 
 
 def allow_changes(schema_editor: Any, tables: Sequence[str]) -> None:

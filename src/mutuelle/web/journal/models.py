@@ -60,14 +60,18 @@ class JournalPosting(AppendOnlyModel):
     refusal = "le journal est en ajout seul (passer une écriture inverse)"
 
     # No index of its own: the unique (entry, line) index below starts with the entry and serves
-    # every look-up by entry (the foreign key, the balance trigger, the prefetch); a second index
-    # would only be maintained on each of the millions of postings a year writes (issue 10).
+    # every look-up by entry (the balance trigger, the prefetch); a second index would only be
+    # maintained on each of the millions of postings a year writes (issue 10). No foreign key
+    # constraint either: the database's statement trigger over each insert's postings refuses
+    # one whose entry is unknown, or of an earlier transaction (journal migration 0005: one
+    # join per statement instead of one deferred check per posting at commit).
     entry = models.ForeignKey(
         JournalEntry,
         on_delete=models.PROTECT,
         related_name="postings",
         verbose_name="écriture",
         db_index=False,
+        db_constraint=False,
     )
     line = models.PositiveSmallIntegerField("ligne")
     account = models.CharField("compte", max_length=40, choices=ACCOUNT_CHOICES)
