@@ -77,6 +77,29 @@ def test_free_text_always_fits_the_sepa_character_set(text: str) -> None:
     assert all(c.isascii() and (c.isalnum() or c in "/-?:().,'+ ") for c in cleaned)
 
 
+def _transliterated(value: str, max_length: int) -> str:
+    """The text's cleaning done in full, as sepa_text does for a text outside the set."""
+    import re
+
+    from text_unidecode import unidecode
+
+    text = re.sub(r"[^A-Za-z0-9/\-?:().,'+ ]", " ", unidecode(value))
+    return re.sub(r" {2,}", " ", text).strip()[:max_length].rstrip()
+
+
+@given(
+    st.one_of(
+        st.text(max_size=160),
+        st.text(alphabet="abcXYZ019/-?:().,'+ ", max_size=160),  # the set: the quick path
+    ),
+    st.integers(1, 140),
+)
+def test_a_text_already_in_the_set_is_kept_as_the_full_cleaning_would(
+    text: str, max_length: int
+) -> None:
+    assert sepa_text(text, max_length) == _transliterated(text, max_length)
+
+
 @given(st.from_regex(r"[A-Z0-9]{1,12}-[0-9]{6}", fullmatch=True), st.integers(1, 99))
 def test_every_generated_rum_is_a_valid_sepa_identifier(number: str, n: int) -> None:
     rum = make_rum(number, n)

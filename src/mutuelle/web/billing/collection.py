@@ -43,7 +43,6 @@ from mutuelle.web.payments.models import (
 )
 
 PURPOSE = "contribution"
-POST_CHUNK = 5_000  # entries per insert and per idempotency check
 MAX_PRESENTATIONS = 2  # docs I-167: one re-presentation of a debit the reason allows
 REPRESENTABLE = frozenset({sepa.NextStep.REPRESENT.value, sepa.NextStep.TECHNICAL.value})
 SOURCE_COLLECT = "Règlement particuliers III-2-2 (prélèvement, échéancier) — docs I-163, I-167"
@@ -226,9 +225,10 @@ def collect(on: dt.date, *, actor: Any = None) -> CollectReport:
             idempotency_key=key,
             actor=actor,
         )
-        journal.post_many(
-            (_received(d, on) for d in debits), actor=actor, batch=key, chunk=POST_CHUNK
-        )
+        # Every key is new: it names the debit's presentation, counted from the transactions
+        # of earlier files (a key is written with its transaction, in this same transaction),
+        # and this date's file did not exist; the unique key guards a concurrent collection.
+        journal.post_new([_received(d, on) for d in debits], actor=actor, batch=key)
     return CollectReport(on, record, created, debits, skipped)
 
 
