@@ -6,9 +6,17 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
 
 def days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    """The days of the month (the Gregorian calendar's; ``calendar.monthrange`` also works out
+    the weekday of its first day, which a yearly call of 30 000 households asked 1.5 M times)."""
+    if month == 2 and calendar.isleap(year):
+        return 29
+    if not 1 <= month <= 12:
+        raise ValueError(f"mois {month} : entre 1 et 12")
+    return _DAYS[month]
 
 
 def add_months(d: dt.date, months: int) -> dt.date:

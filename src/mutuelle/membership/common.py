@@ -56,8 +56,9 @@ def cite(offer: Offer, source: Source) -> Cited:
 
 
 def fr(d: dt.date) -> str:
-    """French display of a date: 05/03/2025."""
-    return d.strftime("%d/%m/%Y")
+    """French display of a date: 05/03/2025 (the same text as ``strftime("%d/%m/%Y")`` for
+    the years 1000 to 9999, without its C call: every memo of a call's entries has two)."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
 def december_31(year: int) -> dt.date:
