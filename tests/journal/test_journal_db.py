@@ -279,3 +279,17 @@ def test_postgresql_refuses_a_posting_without_its_entry() -> None:
     with pytest.raises(IntegrityError, match="inconnue"), transaction.atomic():
         JournalPosting.objects.create(entry_id=987654321, line=1, account="bank", cents=100)
     assert not JournalPosting.objects.exists()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_checks_the_entries_written_after_an_earlier_check() -> None:
+    # the first check of a transaction covers every entry written so far (migration 0007);
+    # one written after it is checked again at commit
+    with pytest.raises(IntegrityError, match="déséquilibrée"), transaction.atomic():
+        journal.post(EntryFactory(key="first"))
+        with connection.cursor() as c:
+            c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            c.execute("SET CONSTRAINTS ALL DEFERRED")
+        _unbalanced_rows()
+    assert not JournalEntry.objects.exists()

@@ -46,16 +46,17 @@ def _day(params: Mapping[str, Any], name: str) -> dt.date:
 ANALYZE_EVERY = 5_000  # adhesions called (about 60 000 entries) between two ANALYZE
 
 
-def _refresh_statistics(run: BatchRun, size: int, lanes: int) -> None:
+def _refresh_statistics(run: BatchRun, size: int, lane: int, lanes: int) -> None:
     """On PostgreSQL, refresh the planner's statistics of the journal every few thousand
     adhesions called: a call multiplies the journal's size within one run, and with the
     statistics of its start the planner reads a chunk's entries by nested loops over the whole
     year (seconds per chunk instead of milliseconds; bench/billing.py). Not while the run has
-    posted nothing (a call run again: the journal does not grow); each of ``lanes`` parallel
-    runs refreshes at its share of the interval."""
+    posted nothing (a call run again: the journal does not grow). Of ``lanes`` parallel runs,
+    the first refreshes them for all (the statistics are the tables'), at its share of the
+    interval."""
     from django.db import connection
 
-    if connection.vendor != "postgresql" or not run.result.get("entries_posted"):
+    if connection.vendor != "postgresql" or not run.result.get("entries_posted") or lane:
         return
     if run.done % max(size, ANALYZE_EVERY // lanes) >= size:
         return
@@ -158,7 +159,9 @@ class YearlyCallKind(BillableOfYear):
         autovacuum passes: refresh them so the next collection's aggregates use the indexes."""
         from django.db import connection
 
-        if connection.vendor == "postgresql" and run.result.get("entries_posted"):
+        # (of parallel runs, the first: the statistics are the tables')
+        posted = run.result.get("entries_posted")
+        if connection.vendor == "postgresql" and posted and not _lanes(params)[0]:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE journal_journalentry, journal_journalposting")
         return {}
@@ -171,7 +174,7 @@ class YearlyCallKind(BillableOfYear):
         from mutuelle.web.billing import services
 
         year, on = int(params["year"]), dt.date.fromisoformat(params["on"])
-        _refresh_statistics(run, self.chunk_size_for(params), _lanes(params)[1])
+        _refresh_statistics(run, self.chunk_size_for(params), *_lanes(params))
         outcome, errors = services.call_chunk(
             [i["pk"] for i in items], year, on, actor=run.started_by, batch=f"run-{run.pk}"
         )
