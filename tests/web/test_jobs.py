@@ -4,6 +4,7 @@ the serve thread's executor and the back-office pages."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from tests.web.conftest import login
 
 from mutuelle.web.jobs import demo, framework, services
@@ -89,6 +90,34 @@ def test_a_live_executor_is_not_taken_over(population) -> None:
         worker="{}:999999999".format(framework.worker_name().split(":")[0])
     )
     assert [r.pk for r in services.resumable()] == [run.pk]
+
+
+def test_a_dead_lane_left_as_a_zombie_is_resumable(population) -> None:
+    """A lane killed with its parent is re-parented to PID 1, which in a container may never
+    reap it: the zombie still answers signal 0, but its run is resumable at once (CI saw
+    « traitement n° 1 : En cours » on the rerun after a kill -9)."""
+    import os
+    import time
+    from pathlib import Path
+
+    run, _ = services.start_run("count-adhesions", {}, defer=False)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    try:
+        stat = Path(f"/proc/{pid}/stat")
+        while stat.read_text().rpartition(")")[2].split()[0] != "Z":
+            time.sleep(0.01)  # exited, not reaped: a zombie
+        assert not framework.process_alive(pid)
+        host = framework.worker_name().split(":")[0]
+        BatchRun.objects.filter(pk=run.pk).update(
+            status="running", worker=f"{host}:{pid}", heartbeat_at=timezone.now()
+        )
+        assert [r.pk for r in services.resumable()] == [run.pk]
+        assert framework.run(run.pk).status == "done"
+    finally:
+        os.waitpid(pid, 0)
+    assert framework.process_alive(os.getpid())
 
 
 def test_the_serve_executor_runs_queued_runs(population) -> None:

@@ -165,13 +165,30 @@ def executor_alive(run: BatchRun, now: dt.datetime | None = None) -> bool:
     host, _, rest = str(run.worker).partition(":")
     pid = rest.split(":", 1)[0]
     if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
+        return process_alive(int(pid))
     return True
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie. A process killed with its parent
+    (the lanes of :func:`run_parallel`) is re-parented to PID 1, and in a container whose
+    first process does not reap its orphans it stays a zombie: it still answers signal 0, but
+    it will never work again."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            # « pid (comm) state … »: the name may hold spaces and parentheses
+            state = stat.read().rpartition(")")[2].split(maxsplit=1)[0]
+    except FileNotFoundError:  # gone meanwhile, or no /proc (not Linux)
+        return not os.path.isdir("/proc/self")
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 Progress = Callable[[BatchRun], None]
@@ -314,12 +331,16 @@ def run_parallel(
         progress(runs)
     failed = [r for r in runs if r.status != RunStatus.DONE]
     if failed:
-        raise BatchError(
-            " ; ".join(
-                f"traitement n° {r.pk} : {r.failure or r.get_status_display()}" for r in failed
-            )
-        )
+        raise BatchError(" ; ".join(f"traitement n° {r.pk} : {_why_not_done(r)}" for r in failed))
     return runs
+
+
+def _why_not_done(run: BatchRun) -> str:
+    if run.failure:
+        return run.failure
+    if run.status == RunStatus.RUNNING:  # its process stopped at once: another holds it
+        return f"en cours ailleurs ({run.worker}), à reprendre quand il aura fini"
+    return str(run.get_status_display())
 
 
 def _die_with(parent: int) -> None:
