@@ -1,13 +1,15 @@
 """A city's year of claim lines ingested and settled into PostgreSQL.
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/ingest.py
-       [--beneficiaries 30000] [--lines-per 67] [--chunk 5000] [--keep]
+       [--beneficiaries 30000] [--lines-per 67] [--chunk 5000] [--lanes 2] [--keep]
 
 Creates a database of its own beside DATABASE_URL's (dropped at the end unless ``--keep``),
 loads a population of households (members, spouses, children: ``--beneficiaries`` persons),
 writes a year of claim lines in the format of docs/claims-format.md (NGAP/pharmacy codes and
 members' invoices, in care-date order with 0.5 % of late lines and 0.1 % of malformed ones),
-then runs the ingestion in this process — the same code as ``mutuelle ingest`` — and prints
+then runs the ingestion — the same code as ``mutuelle ingest``: with ``--lanes N`` (2 by
+default, as the command on a two-core machine) N forked processes each settle the lines of
+their share of the households; ``--lanes 1`` in this process — and prints
 lines per second, the share of time in parsing (with the identity look-ups), settling (with the
 history queries) and writing (batched inserts, the journal's COPY), the peak RSS, and checks
 that the journal balances and equals the settlements. Targets (issue 11): 2 M lines in under
@@ -129,6 +131,7 @@ def main() -> None:
     ap.add_argument("--beneficiaries", type=int, default=30_000)
     ap.add_argument("--lines-per", type=int, default=67)
     ap.add_argument("--chunk", type=int, default=5000)
+    ap.add_argument("--lanes", type=int, default=2)
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
@@ -177,7 +180,10 @@ def _run(args: argparse.Namespace, name: str) -> None:
         del households
         print(f"fichier : {n} lignes, {path.stat().st_size / 1e6:.0f} Mo "
               f"({time.perf_counter() - t:.1f} s)")  # fmt: skip
-        _ingest(path, n, args.chunk)
+        if args.lanes > 1:
+            _ingest_lanes(path, n, args.chunk, args.lanes)
+        else:
+            _ingest(path, n, args.chunk)
 
 
 def _server_cpu(pid: int) -> float:
@@ -193,9 +199,7 @@ def _server_cpu(pid: int) -> float:
 def _ingest(path: Path, n: int, chunk: int) -> None:
     from django.db import connection
 
-    from mutuelle.journal import Account, AccountKind
     from mutuelle.web.claims import services
-    from mutuelle.web.journal import services as journal
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ingest = services.Ingest(on=dt.date(2026, 1, 5))
@@ -253,6 +257,57 @@ def _ingest(path: Path, n: int, chunk: int) -> None:
         for kind, (count, spent) in sorted(sql.items(), key=lambda x: -x[1][1])[:12]:
             print(f"    SQL {spent:7.2f} s {count:6d}× {kind}")
     print(f"  mémoire : pic {peak:.0f} Mo (avant l'ingestion {rss_before:.0f} Mo ; objectif < 500)")
+    _books()
+
+
+def _ingest_lanes(path: Path, n: int, chunk: int, lanes: int) -> None:
+    from mutuelle.web.claims import parallel, services
+
+    file, _ = services.open_file(path, lanes=lanes)
+    assert file is not None and file.lanes == lanes
+    t0 = time.perf_counter()
+    shown = [0]
+
+    def progress(done: int) -> None:
+        if done >= shown[0] + 200_000:
+            shown[0] = done
+            took = time.perf_counter() - t0
+            print(f"  {done} lignes passées par chaque voie, {done / took:.0f} lignes/s "
+                  f"(charge {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
+
+    stats = parallel.run_lanes(
+        path,
+        file,
+        chunk=chunk,
+        rejects=path.with_suffix(".rejets.csv"),
+        on=dt.date(2026, 1, 5),
+        progress=progress,
+    )
+    services.finish(file)
+    took = time.perf_counter() - t0
+    c = file.counts
+    print(f"ingestion en {lanes} voies : {c['read']} lignes en {took:.0f} s — "
+          f"{c['read'] / took:.0f} lignes/s (objectif : 2 M en moins de 600 s)")  # fmt: skip
+    print(f"  réglées {c['settled']}, rejetées {c['rejected']}, doublons {c['duplicates']}, "
+          f"règlements revus {c['revised']}")  # fmt: skip
+    for st in stats:
+        total = sum(st.timings.values()) or 1.0
+        shares = ", ".join(f"{k} {v / total:.0%}" for k, v in st.timings.items())
+        print(f"  voie {st.lane + 1} : {st.counts['read']} lignes, "
+              f"CPU Python {st.cpu_seconds:.0f} s, "
+              f"pic {st.peak_mb:.0f} Mo ; parts : {shares}")  # fmt: skip
+    print(f"  mémoire : {sum(s.peak_mb for s in stats):.0f} Mo pour les {lanes} voies ensemble "
+          f"(pic de la plus grosse {max(s.peak_mb for s in stats):.0f} Mo ; objectif < 500) ; "
+          f"charge moyenne {os.getloadavg()[0]:.1f}")  # fmt: skip
+    _books()
+
+
+def _books() -> None:
+    from django.db import connection
+
+    from mutuelle.journal import Account, AccountKind
+    from mutuelle.web.journal import services as journal
+
     with connection.cursor() as cur:
         cur.execute("SELECT coalesce(sum(cents), 0) FROM journal_journalposting")
         (balance,) = cur.fetchone()

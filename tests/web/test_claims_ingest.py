@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
 from tests.factories import AdhesionFactory, AffiliationFactory, PersonFactory
 
@@ -316,3 +317,19 @@ def test_a_settled_benefit_is_charged_to_its_care_category(capsys, tmp_path, fam
         )
     )
     assert categories == {"soins_courants", "prevention_bien_etre"}
+
+
+def test_the_database_refuses_to_rewrite_lines_settlements_and_consumption(
+    capsys, tmp_path, family
+) -> None:
+    """Append-only behind the ORM's back too, on SQLite as on PostgreSQL (SQLite's tables
+    rebuilt by claims migrations 0003/0004 had lost their triggers: migration 0006)."""
+    no = family.number
+    douce = {"benefit": "medecines_douces", "billed": 6000, "br": 0, "amo": 0}
+    _ingest(capsys, _write(tmp_path / "f.csv", [_row(no, "A1", "2025-03-02", **douce)]))
+    assert ConsumptionEntry.objects.exists()
+    for table in ("claims_claimline", "claims_settlement", "claims_consumptionentry"):
+        for sql in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+            with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+                c.execute(sql)
+    assert ClaimLine.objects.count() == 1

@@ -57,7 +57,10 @@ def _claims_file(db: Backend, path: Path) -> tuple[int, int]:
 def _kill_midway(proc: subprocess.Popen, db: Backend, total: int) -> int:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        rows = db.query("SELECT lines_done FROM claims_claimfile")
+        # (in lanes, the file's checkpoint is the least advanced lane's)
+        rows = db.query("SELECT min(lines_done) FROM claims_claimfilelane") or [(None,)]
+        if rows[0][0] is None:
+            rows = db.query("SELECT lines_done FROM claims_claimfile")
         done = rows[0][0] if rows else 0
         if total // 4 <= done < total * 3 // 4:
             os.kill(proc.pid, signal.SIGKILL)
@@ -76,7 +79,10 @@ def test_ingest_killed_midway_then_rerun_settles_each_line_once(
 ) -> None:
     path = tmp_path / "annee.csv"
     total, bad = _claims_file(backend, path)
-    args = ["ingest", str(path), "--json", "--chunk", str(CHUNK), "--chunk-delay-ms", "60"]
+    # on PostgreSQL in two lanes (two processes, killed together), on SQLite in one
+    lanes = 2 if backend.name == "postgresql" else 1
+    args = ["ingest", str(path), "--json", "--lanes", str(lanes), "--chunk", str(CHUNK),
+            "--chunk-delay-ms", "60"]  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "mutuelle.cli", *args],
         env=backend.env,
@@ -88,6 +94,12 @@ def test_ingest_killed_midway_then_rerun_settles_each_line_once(
     rerun = json.loads(_cli(backend.env, *args[:-2]).stdout)
     assert rerun["resumed_after_line"] >= done_at_kill
     assert (rerun["read"], rerun["rejected"], rerun["duplicates"]) == (total, bad, 0)
+    assert rerun["lanes"] == lanes
+    # the rejection report: every rejected line once, in the file's order
+    with (tmp_path / "annee.rejets.csv").open(encoding="utf-8") as f:
+        reported = [int(r.split(";", 1)[0]) for r in f.read().splitlines()[1:]]
+    assert reported == sorted(reported) and len(set(reported)) == len(reported)
+    assert not list(tmp_path.glob("annee.rejets.csv.voie*"))
     [(lines,)] = backend.query("SELECT count(*) FROM claims_claimline")
     [(settlements,)] = backend.query("SELECT count(*) FROM claims_settlement")
     [(distinct,)] = backend.query("SELECT count(DISTINCT line_id) FROM claims_settlement")

@@ -13,6 +13,9 @@ from mutuelle.commands import _django
 from mutuelle.commands._io import fail, print_json
 from mutuelle.money import format_euros
 
+LANES_FROM = 20_000  # lines: below, one process (forking costs more than it saves)
+MAX_LANES = 8
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -33,6 +36,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--rejects", metavar="REJETS.csv", help="rapport des rejets (défaut : FICHIER.rejets.csv)"
     )
+    p.add_argument(
+        "--lanes",
+        type=int,
+        help="processus en parallèle, chacun les lignes d'une part des adhésions (par défaut : "
+        f"2 sous PostgreSQL sur une machine d'au moins 2 cœurs pour un fichier de plus de "
+        f"{LANES_FROM} lignes, sinon 1 ; un fichier repris garde ses voies)",
+    )
     p.add_argument("--chunk", type=int, default=5000, help=argparse.SUPPRESS)
     p.add_argument("--chunk-delay-ms", type=int, default=0, help=argparse.SUPPRESS)  # kill tests
     p.add_argument("--no-progress", action="store_true", help="sans barre de progression")
@@ -44,9 +54,25 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         return fail(f"fichier introuvable : {args.file}", args.json)
     _django.setup()
+    from django.db import connection
+
     from mutuelle.web.claims import services
 
-    file, done = services.open_file(path, dry_run=args.dry_run)
+    facts = services.file_facts(path)
+    wanted = (
+        1
+        if args.dry_run
+        else (args.lanes if args.lanes is not None else default_lanes(facts.lines))
+    )
+    if not 1 <= wanted <= MAX_LANES:
+        return fail(f"--lanes : entre 1 et {MAX_LANES}", args.json)
+    if wanted > 1 and connection.vendor != "postgresql":
+        return fail(
+            "plusieurs voies en parallèle demandent PostgreSQL (SQLite n'écrit qu'une "
+            "transaction à la fois) : --lanes 1",
+            args.json,
+        )
+    file, done = services.open_file(path, dry_run=args.dry_run, lanes=wanted, facts=facts)
     if done and file is not None:
         summary = {"file": path.name, "already_done": True, **_zero(file.counts), "new": 0}
         summary["duplicates"] = summary["read"]
@@ -58,11 +84,17 @@ def run(args: argparse.Namespace) -> int:
                 "rien de nouveau n'est réglé."
             )
         return 0
+    rejects_path = Path(args.rejects) if args.rejects else path.with_suffix(".rejets.csv")
+    show = not args.no_progress and not args.json and sys.stderr.isatty()
+    if file is not None and not args.dry_run and file.lanes > 1:
+        if connection.vendor != "postgresql":
+            return fail(
+                "ce fichier a été commencé en plusieurs voies : PostgreSQL requis", args.json
+            )
+        return _in_lanes(args, path, file, facts.lines, rejects_path, show)
     after = file.lines_done if file is not None and not args.dry_run else 0
     ingest = services.Ingest(dry_run=args.dry_run)
-    rejects_path = Path(args.rejects) if args.rejects else path.with_suffix(".rejets.csv")
     total = path.stat().st_size
-    show = not args.no_progress and not args.json and sys.stderr.isatty()
     lines_out = open(args.lines_out, "w", newline="", encoding="utf-8") if args.lines_out else None  # noqa: SIM115
     rejects = open(rejects_path, "a" if after else "w", newline="", encoding="utf-8")  # noqa: SIM115
     try:
@@ -98,16 +130,69 @@ def run(args: argparse.Namespace) -> int:
         counts = file.counts
     else:
         counts = ingest.counts.as_dict()
+    return _summary(args, path, after, counts, rejects_path)
+
+
+def default_lanes(lines: int) -> int:
+    """Two processes on PostgreSQL when the machine has two cores and the file is large (the
+    ingestion's Python and the server's work then share both), else one."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block or lines < LANES_FROM:
+        return 1  # (in an open transaction, other processes would not see its rows)
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+def _in_lanes(
+    args: argparse.Namespace, path: Path, file: Any, lines: int, rejects: Path, show: bool
+) -> int:
+    from mutuelle.web.claims import parallel, services
+
+    after = min(r.lines_done for r in services.lane_rows(file))
+    lines_out = Path(args.lines_out) if args.lines_out else None
+    bar = _Bar(lines, show, f"lignes de soins ({file.lanes} voies)")
+    try:
+        parallel.run_lanes(
+            path,
+            file,
+            chunk=args.chunk,
+            rejects=rejects,
+            lines_out=lines_out,
+            progress=bar.update,
+            delay_ms=args.chunk_delay_ms,
+        )
+    except parallel.LanesFailed as exc:
+        return fail(str(exc), args.json)
+    finally:
+        bar.close()
+    services.finish(file)
+    parallel.cleanup(file, rejects, lines_out)
+    return _summary(args, path, after, file.counts, rejects, lanes=file.lanes)
+
+
+def _summary(
+    args: argparse.Namespace,
+    path: Path,
+    after: int,
+    counts: dict[str, Any],
+    rejects_path: Path,
+    lanes: int = 1,
+) -> int:
     summary = {
         "file": path.name,
         "dry_run": args.dry_run,
         "resumed_after_line": after,
         **_zero(counts),
         "rejects_file": str(rejects_path),
+        "lanes": lanes,
     }
     if args.json:
         print_json(summary)
         return 0
+    if lanes > 1:
+        print(f"({lanes} voies en parallèle)")
     print(("Essai à blanc (rien n'est écrit) — " if args.dry_run else "") + f"fichier {path.name}")
     if after:
         print(f"  reprise après la ligne {after}")
@@ -138,7 +223,7 @@ def _tell(f: Any) -> int:
 class _Bar:
     """A rich progress bar over the file's bytes (nothing when not on a terminal)."""
 
-    def __init__(self, total: int, show: bool) -> None:
+    def __init__(self, total: int, show: bool, label: str = "lignes de soins") -> None:
         self.progress: Any = None
         if show:
             from rich.progress import BarColumn, Progress, TimeRemainingColumn
@@ -147,7 +232,7 @@ class _Bar:
                 "[progress.description]{task.description}", BarColumn(), TimeRemainingColumn()
             )
             self.progress.start()
-            self.task = self.progress.add_task("lignes de soins", total=total)
+            self.task = self.progress.add_task(label, total=total)
 
     def update(self, done: int) -> None:
         if self.progress is not None:

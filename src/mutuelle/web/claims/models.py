@@ -3,6 +3,8 @@ journal): a revision is a new settlement version with its reversing and new cons
 entries, never an update. Files and payment batches carry their progress (checkpoints).
 
 * :class:`ClaimFile` — a received file (by its SHA-256), its checkpoint and counters;
+* :class:`ClaimFileLane` — the checkpoint and counters of one lane of a file ingested by
+  parallel processes;
 * :class:`ClaimLine` — one line received (unique ``source`` + ``emitter`` + ``line_id``);
 * :class:`Settlement` — a version of a line's settlement with its explanation (typed steps as
   data); the line's current settlement is its highest version;
@@ -30,6 +32,12 @@ class ClaimFile(models.Model):
     attempts = models.PositiveSmallIntegerField("passages", default=1)
     started_at = models.DateTimeField("commencé le", auto_now_add=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    # The lines of the file count from this reception order (its line number added): fixed
+    # when the file is first received, so that lanes working at once and a rerun give each
+    # line the same order; ``line_total`` lines are reserved (docs I-290).
+    reception_base = models.BigIntegerField("premier ordre de réception", null=True, blank=True)
+    line_total = models.PositiveIntegerField("lignes du fichier", null=True, blank=True)
+    lanes = models.PositiveSmallIntegerField("voies parallèles", default=1)
 
     class Meta:
         verbose_name = "fichier de prestations"
@@ -37,6 +45,28 @@ class ClaimFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClaimFileLane(models.Model):
+    """One lane of a file ingested by several processes at once (``mutuelle ingest --lanes``):
+    the lines of the households whose adhesion number falls in this lane, with their own
+    checkpoint and counters (docs I-290)."""
+
+    file = models.ForeignKey(ClaimFile, on_delete=models.CASCADE, related_name="lane_rows")
+    lane = models.PositiveSmallIntegerField("voie")
+    lines_done = models.PositiveIntegerField("lignes traitées (point de reprise)", default=0)
+    counts = models.JSONField("compteurs", default=dict)
+    status = models.CharField("état", max_length=10, choices=STATUS_CHOICES, default="running")
+
+    class Meta:
+        verbose_name = "voie d'un fichier de prestations"
+        verbose_name_plural = "voies des fichiers de prestations"
+        constraints = [
+            models.UniqueConstraint(fields=["file", "lane"], name="claims_file_lane_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file} — voie {self.lane + 1}/{self.file.lanes}"
 
 
 class ClaimLine(AppendOnlyModel):

@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import hashlib
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,8 +28,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from mutuelle.benefits import Consumption, LedgerState, Plan, compile_plan
@@ -64,6 +65,7 @@ from mutuelle.web.members.models import Adhesion
 from mutuelle.web.members.services import suspension_periods
 
 CHUNK = 5000  # lines per transaction (a crash loses at most the chunk in flight)
+RETRIES = 3  # a lane's chunk that met another lane's line (same line id, I-290) is redone
 FAMILY_SLICE = 500  # adhesions read (with their persons and formulas) per query
 Beneficiary = tuple[int, int]  # (adhesion id, person id)
 
@@ -347,20 +349,37 @@ class Ingest:
         self,
         records: Sequence[tuple[int, dict[str, Any] | Rejection, bool]],
         file: m.ClaimFile | None,
+        lane: m.ClaimFileLane | None = None,
     ) -> list[Outcome]:
-        """Process a chunk in one transaction (with the file's checkpoint); the outcomes."""
+        """Process a chunk in one transaction (with the checkpoint of the file, or of its
+        ``lane`` when several processes share the file); the outcomes."""
         first, then = _cancellations_last(records)
-        try:
-            with transaction.atomic():
-                outcomes = self._process(first, file)
-                if then:
-                    # a cancellation of a line of this chunk: settled after its target
-                    outcomes = sorted(outcomes + self._process(then, file), key=lambda o: o.line_no)
-                if self.dry_run:
-                    transaction.set_rollback(True)
-        except BaseException:
-            self._ledgers.clear()  # the cached ledgers may hold what was rolled back
-            raise
+        for attempt in range(1, RETRIES + 1):
+            counts, timings = dataclasses.replace(self.counts), dict(self.timings)
+            done, lane_counts = (lane.lines_done, dict(lane.counts)) if lane else (0, {})
+            try:
+                with transaction.atomic():
+                    if lane is not None:
+                        _hold(lane)
+                    outcomes = self._process(first, file, lane)
+                    if then:
+                        # a cancellation of a line of this chunk: settled after its target
+                        outcomes = sorted(
+                            outcomes + self._process(then, file, lane), key=lambda o: o.line_no
+                        )
+                    if self.dry_run:
+                        transaction.set_rollback(True)
+                break
+            except (IntegrityError, OperationalError) as exc:
+                self._ledgers.clear()  # the cached ledgers may hold what was rolled back
+                self.counts, self.timings = counts, timings
+                if lane is not None:
+                    lane.lines_done, lane.counts = done, lane_counts
+                if lane is None or attempt == RETRIES or not _another_lane(exc):
+                    raise
+            except BaseException:
+                self._ledgers.clear()  # the cached ledgers may hold what was rolled back
+                raise
         if self.dry_run:
             self._ledgers.clear()
         return outcomes
@@ -369,6 +388,7 @@ class Ingest:
         self,
         records: Sequence[tuple[int, dict[str, Any] | Rejection, bool]],
         file: m.ClaimFile | None,
+        lane: m.ClaimFileLane | None = None,
     ) -> list[Outcome]:
         now = timezone.now()
         t0 = time.perf_counter()
@@ -436,11 +456,20 @@ class Ingest:
             ready.append((ln, fam, person, ev))
         ready = self._same_act_elsewhere(ready, rejections)
         t1 = time.perf_counter()
-        # the reception order continues the database's (one ingestion at a time)
-        base = (m.ClaimLine.objects.aggregate(top=Max("reception"))["top"] or 0) + 1
-        rows = [
-            _LineRow(ln, fam, person, ev, base + i) for i, (ln, fam, person, ev) in enumerate(ready)
-        ]
+        if file is not None and file.reception_base is not None:
+            # a file's lines: its reception base and their line number (the same order in
+            # every lane and on a rerun, docs I-290)
+            base = file.reception_base
+            rows = [
+                _LineRow(ln, fam, person, ev, base + ln.line_no) for ln, fam, person, ev in ready
+            ]
+        else:
+            # lines keyed by staff: after every line received and every file's reserved range
+            base = next_reception()
+            rows = [
+                _LineRow(ln, fam, person, ev, base + i)
+                for i, (ln, fam, person, ev) in enumerate(ready)
+            ]
         # settle, per beneficiary
         groups: dict[Beneficiary, list[tuple[ClaimLine, _LineRow, CareEvent | None]]] = defaultdict(
             list
@@ -533,19 +562,59 @@ class Ingest:
             outcomes[r.line_no] = Outcome(r.line_no, r.line_id, "rejected", 0, r.reason, r.field)
         counts.rejected = len(rejections)
         counts.settled = sum(1 for o in outcomes.values() if o.status == "settled")
-        if file is not None:
+        mark: m.ClaimFile | m.ClaimFileLane | None = lane if lane is not None else file
+        if mark is not None:
             if records:
-                file.lines_done = max(file.lines_done, *(n for n, _, _ in records))
-            total = Counts(**{k: int(v) for k, v in file.counts.items()})
+                mark.lines_done = max(mark.lines_done, *(n for n, _, _ in records))
+            total = Counts(**{k: int(v) for k, v in mark.counts.items()})
             total.add(counts.as_dict())
-            file.counts = total.as_dict()
-            file.save(update_fields=["lines_done", "counts"])
+            mark.counts = total.as_dict()
+            mark.save(update_fields=["lines_done", "counts"])
         self.counts.add(counts.as_dict())
         t3 = time.perf_counter()
         self.timings["parsing"] += t1 - t0
         self.timings["settling"] += t2 - t1
         self.timings["writing"] += t3 - t2
         return [outcomes[k] for k in sorted(outcomes)]
+
+
+class LaneTaken(Exception):
+    """Another process works on this lane of the file (a second ``mutuelle ingest`` of it)."""
+
+
+def _hold(lane: m.ClaimFileLane) -> None:
+    """Lock the lane's row for the chunk's transaction and check that its checkpoint is still
+    this process's: two commands ingesting the same file at once never settle a line twice."""
+    stored = (
+        m.ClaimFileLane.objects.select_for_update()
+        .values_list("lines_done", flat=True)
+        .get(pk=lane.pk)
+    )
+    if stored != lane.lines_done:
+        raise LaneTaken(
+            f"la voie {lane.lane + 1} du fichier est traitée ailleurs (reprise à la ligne "
+            f"{stored}, attendue {lane.lines_done}) : arrêt ici"
+        )
+
+
+def _another_lane(exc: Exception) -> bool:
+    """Whether a chunk's failure came from another lane at work at the same time: the same
+    line id received for two households of different lanes (unique violation), or the two
+    transactions waiting on each other (deadlock) — redoing the chunk makes it a duplicate."""
+    cause = exc.__cause__
+    state = getattr(cause, "sqlstate", "") or ""
+    if state == "40P01":  # deadlock detected
+        return True
+    return state == "23505" and "claims_line_unique_per_emitter" in str(exc)
+
+
+def next_reception() -> int:
+    """The next reception order: after every line received and every file's reserved range."""
+    top = m.ClaimLine.objects.aggregate(top=Max("reception"))["top"] or 0
+    reserved = m.ClaimFile.objects.filter(reception_base__isnull=False).aggregate(
+        top=Max(F("reception_base") + F("line_total"))
+    )["top"]
+    return max(top, reserved or 0) + 1
 
 
 def _noemie_blocked(
@@ -810,36 +879,93 @@ def _cons_row(e: Consumption, fam: _Family, person: Insured, *, reversing: bool)
 # --- a file -----------------------------------------------------------------------------------
 
 
-def file_digest(path: Path) -> str:
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    sha256: str
+    lines: int  # an upper bound of the file's line numbers
+
+
+def file_facts(path: Path) -> FileFacts:
+    """The file's SHA-256 and its number of lines, in one reading."""
     h = hashlib.sha256()
+    newlines = returns = 0
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
-    return h.hexdigest()
+            newlines += block.count(b"\n")
+            returns += block.count(b"\r")
+    return FileFacts(h.hexdigest(), max(newlines, returns) + 1)
 
 
-def open_file(path: Path, *, dry_run: bool = False) -> tuple[m.ClaimFile | None, bool]:
-    """The file's row (created, or found again for a rerun) and whether it is already done."""
-    digest = file_digest(path)
+def open_file(
+    path: Path, *, dry_run: bool = False, lanes: int = 1, facts: FileFacts | None = None
+) -> tuple[m.ClaimFile | None, bool]:
+    """The file's row (created, or found again for a rerun) and whether it is already done.
+    A new file reserves its reception orders and is ingested by ``lanes`` processes; a file
+    found again keeps the lanes it started with (their checkpoints)."""
+    facts = facts or file_facts(path)
     if dry_run:
-        return m.ClaimFile.objects.filter(sha256=digest).first(), False
-    row, created = m.ClaimFile.objects.get_or_create(sha256=digest, defaults={"name": path.name})
-    if not created and row.status == "running":
-        row.attempts += 1
-        row.save(update_fields=["attempts"])
+        return m.ClaimFile.objects.filter(sha256=facts.sha256).first(), False
+    with transaction.atomic():
+        row = m.ClaimFile.objects.select_for_update().filter(sha256=facts.sha256).first()
+        if row is None:
+            row = m.ClaimFile.objects.create(
+                sha256=facts.sha256,
+                name=path.name,
+                reception_base=next_reception(),
+                line_total=facts.lines,
+                lanes=lanes,
+            )
+        elif row.status == "running":
+            row.attempts += 1
+            row.save(update_fields=["attempts"])
     return row, row.status == "done"
 
 
+def lane_of(adhesion_no: str, lanes: int) -> int:
+    """The lane of a household's lines: every line of one adhesion (its beneficiaries' ceilings,
+    their cancellations, the same act from another source) goes to one lane. CRC-32 of the
+    number: the same in every process and every run (Python's ``hash`` of a text is not)."""
+    if lanes <= 1:
+        return 0
+    return zlib.crc32(adhesion_no.strip().encode()) % lanes
+
+
+def _record_lane(record: dict[str, Any] | Rejection, lanes: int) -> int:
+    if isinstance(record, Rejection):  # an unreadable line: lane 1 reports it
+        return 0
+    return lane_of(str(record.get("adhesion_no") or ""), lanes)
+
+
+def lane_rows(file: m.ClaimFile) -> list[m.ClaimFileLane]:
+    """The checkpoints of the file's lanes (created at its first run)."""
+    for lane in range(file.lanes):
+        m.ClaimFileLane.objects.get_or_create(file=file, lane=lane)
+    return list(m.ClaimFileLane.objects.filter(file=file).order_by("lane"))
+
+
 def chunks(
-    lines: Iterable[str], size: int, after: int = 0
+    lines: Iterable[str], size: int, after: int = 0, *, lane: int = 0, lanes: int = 1
 ) -> Iterator[list[tuple[int, dict[str, Any] | Rejection, bool]]]:
-    """The file's records in chunks of ``size``, skipping those up to line ``after``."""
+    """The file's records in chunks of ``size``, skipping those up to line ``after``; with
+    ``lanes``, only the records of ``lane`` (:func:`lane_of`)."""
     it = (r for r in read_records(lines) if r[0] > after)
+    if lanes > 1:
+        it = (r for r in it if _record_lane(r[1], lanes) == lane)
     while chunk := list(islice(it, size)):
         yield chunk
 
 
 def finish(file: m.ClaimFile) -> None:
+    """The file done; ingested in lanes, its counters are the sum of theirs."""
+    if file.lanes > 1:
+        total = Counts()
+        rows = list(m.ClaimFileLane.objects.filter(file=file))
+        for row in rows:
+            total.add({k: int(v) for k, v in row.counts.items()})
+        file.counts = total.as_dict()
+        file.lines_done = max((r.lines_done for r in rows), default=0)
+        m.ClaimFileLane.objects.filter(file=file).update(status="done")
     file.status = "done"
     file.finished_at = timezone.now()
-    file.save(update_fields=["status", "finished_at"])
+    file.save(update_fields=["status", "finished_at", "counts", "lines_done"])
