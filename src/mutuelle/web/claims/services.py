@@ -57,6 +57,7 @@ from mutuelle.claims.postings import Payee, reversal_entry, settlement_entry
 from mutuelle.claims.settle import OrderKey, continue_ledger, ledger_state
 from mutuelle.journal import Entry
 from mutuelle.refusal import Code
+from mutuelle.web.among import among
 from mutuelle.web.claims import models as m
 from mutuelle.web.journal import services as journal
 from mutuelle.web.journal.services import _insert as copy_rows
@@ -199,7 +200,7 @@ class Ingest:
         persons = {p for _, p in who}
         lines = {
             ln.pk: ln
-            for ln in m.ClaimLine.objects.filter(person_id__in=persons, reverses="").only(
+            for ln in among(m.ClaimLine.objects.filter(reverses=""), "person", persons).only(
                 "id",
                 "source",
                 "emitter",
@@ -215,7 +216,7 @@ class Ingest:
         # (the columns needed, as tuples: the explanation and the rows' instances are not)
         last: dict[int, tuple[Any, ...]] = {}
         for row in (
-            m.Settlement.objects.filter(line_id__in=list(lines))
+            among(m.Settlement.objects.all(), "line", lines)
             .order_by("line_id", "version")
             .values_list(
                 "id",
@@ -236,8 +237,10 @@ class Ingest:
         live = {lid: s for lid, s in last.items() if s[3] != "cancelled"}
         entries: dict[int, list[Consumption]] = defaultdict(list)
         for sid, key, start, end, window, unit, amount, tag in (
-            m.ConsumptionEntry.objects.filter(
-                settlement_id__in=[s[0] for s in live.values()], reversing=False
+            among(
+                m.ConsumptionEntry.objects.filter(reversing=False),
+                "settlement",
+                [s[0] for s in live.values()],
             )
             .order_by("id")
             .values_list(
@@ -318,13 +321,18 @@ class Ingest:
         if not acts:
             return ready
         seen: dict[tuple[int, dt.date, str, int], tuple[str, str]] = {}
-        rows = m.ClaimLine.objects.filter(
-            person_id__in={p.ref for _, p, _ in acts},
-            care_date__in={ev.date for _, _, ev in acts if ev is not None},
-            reverses="",
+        days = {ev.date for _, _, ev in acts if ev is not None}
+        # (the chunk's care dates as a range: the index on (person, care date) reads each
+        # beneficiary's few lines between them; the lines of other dates are left out below)
+        rows = among(
+            m.ClaimLine.objects.filter(
+                reverses="", care_date__gte=min(days), care_date__lte=max(days)
+            ),
+            "person",
+            {p.ref for _, p, _ in acts},
         ).values_list("person_id", "care_date", "benefit", "billed_cents", "source", "line_id")
         for pid, day, benefit, billed, source, line_id in rows:
-            if day is not None:
+            if day in days:
                 seen[(pid, day, benefit, billed)] = (source, line_id)
         out = []
         for item in ready:
@@ -683,7 +691,9 @@ def _known_uids(lines: Sequence[ClaimLine], uids: Sequence[str] = ()) -> set[str
     if not wanted:
         return set()
     ids = {u.split("/", 2)[2] for u in wanted}
-    rows = m.ClaimLine.objects.filter(line_id__in=ids).values_list("source", "emitter", "line_id")
+    rows = among(m.ClaimLine.objects.all(), "line_id", ids).values_list(
+        "source", "emitter", "line_id"
+    )
     return {f"{s}/{e}/{i}" for s, e, i in rows} & wanted
 
 

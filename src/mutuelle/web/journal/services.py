@@ -241,11 +241,17 @@ def _new_ids(table: str, count: int) -> list[int]:
     PostgreSQL only), so rows can be written by COPY with their ids and their children
     without reading them back."""
     with connection.cursor() as cursor:
+        sequence = _SEQUENCES.get(table)
+        if sequence is None:  # (looked up once: per row it cost a catalog look-up each)
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = _SEQUENCES[table] = str(cursor.fetchone()[0])
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, count],
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
         )
         return sorted(row[0] for row in cursor.fetchall())
+
+
+_SEQUENCES: dict[str, str] = {}  # table → the sequence of its id
 
 
 def _insert_entries(entries: Sequence[Entry], actor: Any, batch: str) -> None:
