@@ -2,6 +2,7 @@
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/ingest.py
        [--beneficiaries 30000] [--lines-per 67] [--chunk 5000] [--lanes 2] [--keep]
+       [--default-gc]
 
 Creates a database of its own beside DATABASE_URL's (dropped at the end unless ``--keep``),
 loads a population of households (members, spouses, children: ``--beneficiaries`` persons),
@@ -132,6 +133,9 @@ def main() -> None:
     ap.add_argument("--lines-per", type=int, default=67)
     ap.add_argument("--chunk", type=int, default=5000)
     ap.add_argument("--lanes", type=int, default=2)
+    ap.add_argument(
+        "--default-gc", action="store_true", help="(--lanes 1) sans le réglage du ramasse-miettes"
+    )
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
@@ -183,7 +187,7 @@ def _run(args: argparse.Namespace, name: str) -> None:
         if args.lanes > 1:
             _ingest_lanes(path, n, args.chunk, args.lanes)
         else:
-            _ingest(path, n, args.chunk)
+            _ingest(path, n, args.chunk, args.default_gc)
 
 
 def _server_cpu(pid: int) -> float:
@@ -196,12 +200,15 @@ def _server_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _ingest(path: Path, n: int, chunk: int) -> None:
+def _ingest(path: Path, n: int, chunk: int, default_gc: bool = False) -> None:
     from django.db import connection
 
     from mutuelle.web.claims import services
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    import contextlib
+
+    tuned = contextlib.nullcontext() if default_gc else services.tuned_collector()
     ingest = services.Ingest(on=dt.date(2026, 1, 5))
     file, _ = services.open_file(path)
     assert file is not None
@@ -226,7 +233,11 @@ def _ingest(path: Path, n: int, chunk: int) -> None:
     every = max(1, 200_000 // chunk)  # a progress line every 200 000 lines
     t0 = time.perf_counter()
     last = t0
-    with connection.execute_wrapper(timed), path.open(encoding="utf-8", newline="") as f:
+    with (
+        tuned,  # as mutuelle ingest does, unless --default-gc
+        connection.execute_wrapper(timed),
+        path.open(encoding="utf-8", newline="") as f,
+    ):
         for i, part in enumerate(services.chunks(f, chunk)):
             ingest.process(part, file)
             if (i + 1) % every == 0:

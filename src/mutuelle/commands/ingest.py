@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         rej_w = csv.writer(rejects, delimiter=";")
         if not after:
             rej_w.writerow(["line_no", "line_id", "field", "reason"])
-        with path.open(encoding="utf-8-sig", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f, services.tuned_collector():
             progress = _Bar(total, show)
             try:
                 for chunk in services.chunks(f, args.chunk, after=after):

@@ -19,7 +19,6 @@ are removed once the file is marked done (:func:`cleanup`).
 from __future__ import annotations
 
 import csv
-import gc
 import heapq
 import json
 import os
@@ -91,7 +90,8 @@ def run_lanes(
                 code = 1
                 try:
                     _die_with(parent)
-                    stats = _lane(path, file, row, chunk, rejects, lines_out, on, delay_ms)
+                    with services.tuned_collector():
+                        stats = _lane(path, file, row, chunk, rejects, lines_out, on, delay_ms)
                     (stats_dir / f"{row.lane}.json").write_text(json.dumps(stats.__dict__))
                     code = 0
                 except BaseException:
@@ -150,7 +150,6 @@ def _lane(
     delay_ms: int,
 ) -> LaneStats:
     """The work of one lane, in its process."""
-    gc.freeze()  # the parent's objects: never collected here, never copied by the collector
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu0 = usage.ru_utime + usage.ru_stime
     ingest = services.Ingest(**({"on": on} if on is not None else {}))

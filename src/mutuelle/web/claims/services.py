@@ -15,6 +15,7 @@ re-settles it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -614,6 +615,28 @@ def _another_lane(exc: Exception) -> bool:
     if state == "40P01":  # deadlock detected
         return True
     return state == "23505" and "claims_line_unique_per_emitter" in str(exc)
+
+
+GC_THRESHOLDS = (50_000, 20, 100)  # the collector's, during an ingestion (bench/README.md)
+
+
+@contextlib.contextmanager
+def tuned_collector() -> Iterator[None]:
+    """While a file is ingested: the objects alive so far (Django, the offer, the plans) are
+    frozen out of the collector's reach, and the young generation is collected every 50 000
+    allocations instead of 700 — a chunk allocates millions of short-lived objects without
+    cycles, and each collection walked them for nothing. Measured at 3 000 beneficiaries:
+    41 → 31 s of Python CPU, 12 MB more. The collector's settings are restored after."""
+    import gc
+
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def next_reception() -> int:
