@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from lxml import etree
+from sepaxml.utils import decimal_str_to_int, int_to_decimal_str
 
 from mutuelle.sepa.errors import SepaError, SepaErrorCode
 from mutuelle.sepa.model import PaymentBatch, PostalAddress, SequenceType
@@ -62,6 +65,27 @@ def cents_of(text: str | None) -> int:
     if text is None:
         raise SepaError(SepaErrorCode.CONTROL_SUM, "montant absent du fichier produit")
     return int(Decimal(text) * 100)
+
+
+def sepaxml_bytes(document: Any) -> bytes:
+    """The bytes of sepaxml's ``document.export(validate=False)`` (a ``SepaDD`` or a
+    ``SepaTransfer``), by the same steps as sepaxml 2.7.0's ``SepaPaymentInitn.export``: its
+    batches finalised by sepaxml (``_finalize_batch``: the PmtInf blocks, their counts and
+    sums), the group header's count and sum added up from them, the declaration sepaxml puts
+    first. Only the serialisation differs: ElementTree writes the tree to a ``str``, encoded
+    once, where ``tostring(…, "utf-8")`` passes each of a 30 000-debit file's two million
+    pieces through a UTF-8 text wrapper (a sixth of a collection's time, issue 10). Same bytes
+    as ``export`` (tests/sepa/test_export.py: sepaxml is pinned, the test guards an upgrade).
+    Validation stays ours, once, by lxml (:mod:`mutuelle.sepa.xsd`)."""
+    document._finalize_batch()
+    root = document._xml
+    ctrl_sum = sum(decimal_str_to_int(e.text) for e in root.iter("CtrlSum") if e.text is not None)
+    count = sum(int(e.text) for e in root.iter("NbOfTxs") if e.text is not None)
+    header = root.find(document.root_el).find("GrpHdr")
+    header.find("CtrlSum").text = int_to_decimal_str(ctrl_sum)
+    header.find("NbOfTxs").text = str(count)
+    body = ET.tostring(root, encoding="unicode")
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + body.encode("utf-8")
 
 
 def finish(
