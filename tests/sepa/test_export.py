@@ -1,6 +1,7 @@
 """sepaxml's tree serialised by our :func:`mutuelle.sepa._build.sepaxml_bytes` (issue 10's
 speed work) gives the bytes of sepaxml's own ``export()``, and the files built with it are
-those built with ``export()``, byte for byte."""
+those built with ``export()``, byte for byte; the recount of a produced file
+(:func:`mutuelle.sepa._build.finish`) refuses a file a cent away from its instructions."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ import mutuelle.sepa.transfer as transfer_module
 from mutuelle.sepa import (
     Amendment,
     CreditTransfer,
+    SepaError,
+    SepaErrorCode,
     SequenceType,
     build_debit_file,
     build_transfer_file,
 )
-from mutuelle.sepa._build import sepaxml_bytes
+from mutuelle.sepa._build import finish, sepaxml_bytes
 
 from .helpers import CREATED, CREDITOR, DEBTOR, OTHER_BANK, debit
 
@@ -159,3 +162,43 @@ def test_a_transfer_file_is_the_same_with_sepaxmls_plain_export(monkeypatch) -> 
     )
     assert fast == plain
     assert fast.control_sum_cents == 3_456_90
+
+
+def _finish(raw: bytes, expected: list[int], schema: str = "pain.008.001.08"):
+    tag = "DrctDbtTxInf" if schema.startswith("pain.008") else "CdtTrfTxInf"
+    return finish(
+        raw,
+        schema_name=schema,
+        message_id="MC-D-20260105-001",
+        created_at=CREATED,
+        transaction_tag=tag,
+        expected=expected,
+    )
+
+
+def test_the_recount_finds_each_batch_and_the_instructions_total() -> None:
+    xml, batches, _ = _finish(sepaxml_bytes(_debits()), [1, 4_217, 99_999_99])
+    assert [(b.sequence, b.count, b.control_sum_cents) for b in batches] == [
+        (SequenceType.FIRST, 1, 1),
+        (SequenceType.RECURRENT, 2, 4_217 + 99_999_99),
+    ]
+    assert b"<MsgId>MC-D-20260105-001</MsgId>" in xml
+    _, batches, _ = _finish(sepaxml_bytes(_transfers()), [12, 3_456_78], "pain.001.001.09")
+    assert [(b.count, b.control_sum_cents) for b in batches] == [(2, 3_456_90)]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ((b"", b""), [1, 4_217, 99_999_98]),  # the instructions a cent away from the file
+        ((b">42.17<", b">42.18<"), [1, 4_217, 99_999_99]),  # an amount a cent away from its sum
+        ((b'<InstdAmt Ccy="EUR">42.17</InstdAmt>', b""), [1, 4_217, 99_999_99]),  # no amount
+    ],
+    ids=["instructions", "amount", "missing amount"],
+)
+def test_the_recount_refuses_a_file_a_cent_away(change, expected) -> None:
+    raw = sepaxml_bytes(_debits())
+    assert change[0] in raw
+    with pytest.raises(SepaError) as refused:
+        _finish(raw.replace(*change), expected)
+    assert refused.value.code == SepaErrorCode.CONTROL_SUM

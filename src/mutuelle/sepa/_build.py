@@ -115,9 +115,15 @@ def finish(
         pid = f"{message_id[:31]}-{n:03d}"
         pmt.find(f"{q}PmtInfId").text = pid
         txs = pmt.findall(f"{q}{transaction_tag}")
-        sum_cents = sum(
-            cents_of(t.findtext(f"{q}Amt/{q}InstdAmt") or t.findtext(f"{q}InstdAmt")) for t in txs
-        )
+        # InstdAmt is only in a transaction (pain.008: its child; pain.001: under Amt): one
+        # walk of the block, one amount per transaction required
+        amounts = [a.text for a in pmt.iter(f"{q}InstdAmt")]
+        if len(amounts) != len(txs):
+            raise SepaError(
+                SepaErrorCode.CONTROL_SUM,
+                f"lot {pid} : {len(txs)} opérations, {len(amounts)} montants",
+            )
+        sum_cents = sum(cents_of(a) for a in amounts)
         declared_n = int(pmt.findtext(f"{q}NbOfTxs") or -1)
         declared_sum = cents_of(pmt.findtext(f"{q}CtrlSum"))
         if declared_n != len(txs) or declared_sum != sum_cents:
