@@ -74,9 +74,9 @@ def sepaxml_bytes(document: Any) -> bytes:
     sums), the group header's count and sum added up from them, the declaration sepaxml puts
     first. Only the serialisation differs: ElementTree writes the tree to a ``str``, encoded
     once, where ``tostring(…, "utf-8")`` passes each of a 30 000-debit file's two million
-    pieces through a UTF-8 text wrapper (a sixth of a collection's time, issue 10). Same bytes
-    as ``export`` (tests/sepa/test_export.py: sepaxml is pinned, the test guards an upgrade).
-    Validation stays ours, once, by lxml (:mod:`mutuelle.sepa.xsd`)."""
+    pieces through a UTF-8 text wrapper (0.8 s of CPU for 28 500 debits, 0.55 s to a ``str``;
+    issue 10). Same bytes as ``export`` (tests/sepa/test_export.py: sepaxml is pinned, the
+    test guards an upgrade). Validation stays ours, once, by lxml (:mod:`mutuelle.sepa.xsd`)."""
     document._finalize_batch()
     root = document._xml
     ctrl_sum = sum(decimal_str_to_int(e.text) for e in root.iter("CtrlSum") if e.text is not None)
