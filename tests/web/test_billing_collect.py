@@ -133,3 +133,27 @@ def test_collect_command(called, tmp_path, capsys) -> None:
     assert shown["count"] == 1 and out.read_bytes().startswith(b"<?xml")
     assert cli.main(["collect", "--date", "5/1/2027", "--out", str(out)]) != 0
     assert "date illisible" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_the_collection_pauses_the_cyclic_collector_and_puts_it_back(
+    called, monkeypatch, settings
+) -> None:
+    import gc
+
+    seen: list[bool] = []
+    produce = payments.produce_debit_file
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return produce(*args, **kwargs)
+
+    monkeypatch.setattr(payments, "produce_debit_file", watched)
+    report = collection.collect(D(2027, 1, 5))
+    assert report.created and seen == [False] and gc.isenabled()
+    # a refused collection (no creditor configured) puts it back as well, and writes nothing
+    settings.MUTUELLE_CREDITOR = {}
+    with pytest.raises(payments.CreditorNotConfigured):
+        collection.collect(D(2027, 2, 5))
+    assert seen == [False, False] and gc.isenabled()
+    assert not type(report.file).objects.filter(date=D(2027, 2, 5)).exists()

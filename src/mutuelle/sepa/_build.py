@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from lxml import etree
+from sepaxml.utils import decimal_str_to_int, int_to_decimal_str
 
 from mutuelle.sepa.errors import SepaError, SepaErrorCode
 from mutuelle.sepa.model import PaymentBatch, PostalAddress, SequenceType
@@ -64,6 +67,27 @@ def cents_of(text: str | None) -> int:
     return int(Decimal(text) * 100)
 
 
+def sepaxml_bytes(document: Any) -> bytes:
+    """The bytes of sepaxml's ``document.export(validate=False)`` (a ``SepaDD`` or a
+    ``SepaTransfer``), by the same steps as sepaxml 2.7.0's ``SepaPaymentInitn.export``: its
+    batches finalised by sepaxml (``_finalize_batch``: the PmtInf blocks, their counts and
+    sums), the group header's count and sum added up from them, the declaration sepaxml puts
+    first. Only the serialisation differs: ElementTree writes the tree to a ``str``, encoded
+    once, where ``tostring(…, "utf-8")`` passes each of a 30 000-debit file's two million
+    pieces through a UTF-8 text wrapper (0.8 s of CPU for 28 500 debits, 0.55 s to a ``str``;
+    issue 10). Same bytes as ``export`` (tests/sepa/test_export.py: sepaxml is pinned, the
+    test guards an upgrade). Validation stays ours, once, by lxml (:mod:`mutuelle.sepa.xsd`)."""
+    document._finalize_batch()
+    root = document._xml
+    ctrl_sum = sum(decimal_str_to_int(e.text) for e in root.iter("CtrlSum") if e.text is not None)
+    count = sum(int(e.text) for e in root.iter("NbOfTxs") if e.text is not None)
+    header = root.find(document.root_el).find("GrpHdr")
+    header.find("CtrlSum").text = int_to_decimal_str(ctrl_sum)
+    header.find("NbOfTxs").text = str(count)
+    body = ET.tostring(root, encoding="unicode")
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + body.encode("utf-8")
+
+
 def finish(
     xml: bytes,
     *,
@@ -91,9 +115,15 @@ def finish(
         pid = f"{message_id[:31]}-{n:03d}"
         pmt.find(f"{q}PmtInfId").text = pid
         txs = pmt.findall(f"{q}{transaction_tag}")
-        sum_cents = sum(
-            cents_of(t.findtext(f"{q}Amt/{q}InstdAmt") or t.findtext(f"{q}InstdAmt")) for t in txs
-        )
+        # InstdAmt is only in a transaction (pain.008: its child; pain.001: under Amt): one
+        # walk of the block, one amount per transaction required
+        amounts = [a.text for a in pmt.iter(f"{q}InstdAmt")]
+        if len(amounts) != len(txs):
+            raise SepaError(
+                SepaErrorCode.CONTROL_SUM,
+                f"lot {pid} : {len(txs)} opérations, {len(amounts)} montants",
+            )
+        sum_cents = sum(cents_of(a) for a in amounts)
         declared_n = int(pmt.findtext(f"{q}NbOfTxs") or -1)
         declared_sum = cents_of(pmt.findtext(f"{q}CtrlSum"))
         if declared_n != len(txs) or declared_sum != sum_cents:

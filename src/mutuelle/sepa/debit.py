@@ -14,7 +14,14 @@ from lxml import etree
 from sepaxml import SepaDD
 
 from mutuelle.sepa import xsd
-from mutuelle.sepa._build import address_dict, check_amount, check_unique, finish, sha256
+from mutuelle.sepa._build import (
+    address_dict,
+    check_amount,
+    check_unique,
+    finish,
+    sepaxml_bytes,
+    sha256,
+)
 from mutuelle.sepa.errors import SepaError, SepaErrorCode
 from mutuelle.sepa.identifiers import check_creditor_id, check_rum
 from mutuelle.sepa.model import (
@@ -85,7 +92,7 @@ def build_debit_file(
         sdd.add_payment(payment)
         if t.amendment is not None:
             amendments[ref] = t
-    raw = sdd.export(validate=False)
+    raw = sepaxml_bytes(sdd)
     xml, batches, tree = finish(
         raw,
         schema_name=str(schema),

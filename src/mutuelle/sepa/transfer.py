@@ -9,7 +9,14 @@ from collections.abc import Iterable
 from sepaxml import SepaTransfer
 
 from mutuelle.sepa import xsd
-from mutuelle.sepa._build import address_dict, check_amount, check_unique, finish, sha256
+from mutuelle.sepa._build import (
+    address_dict,
+    check_amount,
+    check_unique,
+    finish,
+    sepaxml_bytes,
+    sha256,
+)
 from mutuelle.sepa.errors import SepaError, SepaErrorCode
 from mutuelle.sepa.model import CreditTransfer, FileKind, Party, SepaDocument, TransferSchema
 from mutuelle.sepa.text import check_identifier, sepa_text
@@ -52,7 +59,7 @@ def build_transfer_file(
         if t.creditor_address:
             payment["address"] = address_dict(t.creditor_address)
         sct.add_payment(payment)
-    raw = sct.export(validate=False)
+    raw = sepaxml_bytes(sct)
     xml, batches, tree = finish(
         raw,
         schema_name=str(schema),

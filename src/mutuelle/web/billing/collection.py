@@ -26,6 +26,7 @@ from django.db.models import Sum
 
 from mutuelle import sepa
 from mutuelle.billing.call import CALL_KINDS
+from mutuelle.gcpause import cyclic_gc_paused
 from mutuelle.journal import Account, AccountKind, Entry, EntryKind, Posting
 from mutuelle.money import format_euros
 from mutuelle.web.billing import fees
@@ -206,6 +207,11 @@ def collect(on: dt.date, *, actor: Any = None) -> CollectReport:
     existing = SepaFile.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return CollectReport(on, existing, False)
+    with cyclic_gc_paused():  # about a million objects built, none garbage (mutuelle.gcpause)
+        return _collect(on, key, actor)
+
+
+def _collect(on: dt.date, key: str, actor: Any) -> CollectReport:
     debits, skipped = due_debits(on)
     if not debits:
         return CollectReport(on, None, False, [], skipped)
