@@ -49,3 +49,15 @@ def test_an_error_in_the_block_still_puts_the_collector_back() -> None:
     with pytest.raises(ZeroDivisionError), cyclic_gc_paused():
         _ = 1 / 0
     assert gc.isenabled()
+
+
+def test_the_lazy_collector_runs_at_its_thresholds_then_as_before() -> None:
+    from mutuelle.gcpause import cyclic_gc_lazy
+
+    before = gc.get_threshold()
+    with pytest.raises(ZeroDivisionError), cyclic_gc_lazy((50_000, 20, 100)):
+        assert gc.get_threshold() == (50_000, 20, 100)
+        assert gc.get_freeze_count() > 0  # what was alive is out of the collector's reach
+        _ = 1 / 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
