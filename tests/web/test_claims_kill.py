@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from tests.web import test_batch_kill as kill
 from tests.web.test_batch_kill import Backend, _cli
 
@@ -123,3 +124,42 @@ def test_ingest_killed_midway_then_rerun_settles_each_line_once(
     assert again["already_done"]
     [(after,)] = backend.query("SELECT count(*) FROM claims_settlement")
     assert after == settlements
+
+
+def test_two_commands_on_the_same_file_at_once_settle_each_line_once(
+    backend: Backend,
+    tmp_path: Path,
+) -> None:
+    """Staff start the same ingestion twice (two terminals): each lane's checkpoint is locked by
+    its chunk's transaction, so the second command stops where the first has been, and a rerun
+    completes the file — one settlement per line."""
+    if backend.name != "postgresql":
+        pytest.skip("les voies parallèles demandent PostgreSQL (SQLite : une seule voie)")
+    path = tmp_path / "annee.csv"
+    total, bad = _claims_file(backend, path)
+    args = ["ingest", str(path), "--json", "--lanes", "2", "--chunk", str(CHUNK),
+            "--chunk-delay-ms", "20"]  # fmt: skip
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mutuelle.cli", *args],
+            env=backend.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    # one of them at least was stopped by the other's lanes (they started together)
+    assert codes[-1] != 0, outs
+    stopped = [err for (_, err), p in zip(outs, procs, strict=True) if p.returncode]
+    assert any("traitée ailleurs" in err for err in stopped), stopped
+    final = json.loads(_cli(backend.env, *args[:-2]).stdout)
+    assert final.get("already_done") or final["read"] == total
+    [(lines,)] = backend.query("SELECT count(*) FROM claims_claimline")
+    [(settlements,)] = backend.query("SELECT count(*) FROM claims_settlement")
+    [(distinct,)] = backend.query("SELECT count(DISTINCT line_id) FROM claims_settlement")
+    [(rejections,)] = backend.query("SELECT count(*) FROM claims_rejection")
+    assert lines == settlements == distinct == total - bad
+    assert rejections == bad

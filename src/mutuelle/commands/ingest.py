@@ -163,6 +163,7 @@ def _in_lanes(
             progress=bar.update,
             delay_ms=args.chunk_delay_ms,
         )
+        bar.update(lines)  # every lane at the end of the file
     except parallel.LanesFailed as exc:
         return fail(str(exc), args.json)
     finally:

@@ -23,6 +23,7 @@ import heapq
 import json
 import os
 import resource
+import sys
 import tempfile
 import time
 import traceback
@@ -94,6 +95,8 @@ def run_lanes(
                         stats = _lane(path, file, row, chunk, rejects, lines_out, on, delay_ms)
                     (stats_dir / f"{row.lane}.json").write_text(json.dumps(stats.__dict__))
                     code = 0
+                except services.LaneTaken as exc:  # a second command on the same file
+                    print(f"voie {row.lane + 1} : {exc}", file=sys.stderr)
                 except BaseException:
                     traceback.print_exc()
                 finally:

@@ -929,9 +929,8 @@ def open_file(
     facts = facts or file_facts(path)
     if dry_run:
         return m.ClaimFile.objects.filter(sha256=facts.sha256).first(), False
-    with transaction.atomic():
-        row = m.ClaimFile.objects.select_for_update().filter(sha256=facts.sha256).first()
-        if row is None:
+    try:
+        with transaction.atomic():
             row = m.ClaimFile.objects.create(
                 sha256=facts.sha256,
                 name=path.name,
@@ -939,7 +938,12 @@ def open_file(
                 line_total=facts.lines,
                 lanes=lanes,
             )
-        elif row.status == "running":
+        return row, False
+    except IntegrityError:  # received before (or by another command at this very moment)
+        pass
+    with transaction.atomic():
+        row = m.ClaimFile.objects.select_for_update().get(sha256=facts.sha256)
+        if row.status == "running":
             row.attempts += 1
             row.save(update_fields=["attempts"])
     return row, row.status == "done"
