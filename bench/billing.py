@@ -3,7 +3,7 @@ pain.008 of their mandates.
 
 Usage: DATABASE_URL=postgres://…/any .venv/bin/python bench/billing.py [--households 30000]
            [--year 2027] [--lanes 2] [--keep] [--profile [call|collect]]
-           [--snapshot NAME | --from NAME] [--documents]
+           [--snapshot NAME | --from NAME] [--documents] [--months N] [--vacuum]
 
 Creates a database of its own beside ``DATABASE_URL``'s (dropped at the end unless ``--keep``),
 loads the demonstration population with ``mutuelle demo-data --households N`` (a separate
@@ -79,6 +79,15 @@ def main() -> int:
         default=2,
         help="the call in LANES parallel runs, one process each (as `mutuelle bill`; 2)",
     )
+    parser.add_argument(
+        "--months", type=int, default=1, help="collect the 5th of months 1 to N (default 1)"
+    )
+    parser.add_argument(
+        "--vacuum",
+        action="store_true",
+        help="VACUUM ANALYZE before each collection (untimed): autovacuum's work, where the "
+        "server runs without it",
+    )
     parser.add_argument("--snapshot", help="keep a copy of the loaded population as NAME")
     parser.add_argument("--from", dest="template", help="start from the copy NAME (no load)")
     parser.add_argument(
@@ -108,6 +117,23 @@ def main() -> int:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
             print(f"base conservée : {name}")
+
+
+def _sql_timed(sql: dict[str, list[float]]) -> Any:
+    """The time of each kind of statement (BENCH_SQL=1 prints the first and last month's)."""
+    from django.db import connection
+
+    def timed(execute: Any, query: str, params: Any, many: bool, context: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return execute(query, params, many, context)
+        finally:
+            kind = " ".join(query.split()[:6])[:90]
+            entry = sql.setdefault(kind, [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - t
+
+    return connection.execute_wrapper(timed)
 
 
 def _profiled(args: argparse.Namespace, what: str) -> Any:
@@ -259,17 +285,32 @@ def _run(
         f"même appel relancé : {sum(r.result.get('entries_posted', 0) for r in rerun)} écriture "
         f"nouvelle en {time.perf_counter() - t:.1f} s"
     )
-    profiler = _profiled(args, "collect")
-    t, cpu = time.perf_counter(), time.process_time()
-    report = collection.collect(dt.date(args.year, 1, 5))
-    collect_s, collect_cpu = time.perf_counter() - t, time.process_time() - cpu
-    _print_profile(profiler, "collect")
-    count = report.file.count if report.file else 0
-    print(
-        f"prélèvements du 05/01/{args.year} : {count} mandats, pain.008 validé XSD en "
-        f"{collect_s:.1f} s ({count / max(collect_s, 1e-9):.0f} mandats/s) — cible < 10 s"
-        f" ; dont {collect_cpu:.1f} s de calcul de ce processus"
-    )
+    for month in range(1, args.months + 1):
+        # (with --months, the later collections: each reads the year's calls and the earlier
+        # presentations, which grow month after month)
+        if args.vacuum:  # what autovacuum does on a server configured by default (untimed)
+            from django.db import connection
+
+            with connection.cursor() as cur:
+                cur.execute("VACUUM ANALYZE")
+        profiler = _profiled(args, "collect") if month == args.months else None
+        sql: dict[str, list[float]] = {}
+        t, cpu = time.perf_counter(), time.process_time()
+        with _sql_timed(sql):
+            report = collection.collect(dt.date(args.year, month, 5))
+        collect_s, collect_cpu = time.perf_counter() - t, time.process_time() - cpu
+        if os.environ.get("BENCH_SQL") and month in (1, args.months):
+            for kind, (n, spent) in sorted(sql.items(), key=lambda x: -x[1][1])[:8]:
+                print(f"    SQL {spent:6.2f} s {int(n):5d}× {kind}")
+        if profiler is not None:
+            _print_profile(profiler, "collect")
+        count = report.file.count if report.file else 0
+        print(
+            f"prélèvements du 05/{month:02d}/{args.year} : {count} mandats, pain.008 validé XSD "
+            f"en {collect_s:.1f} s ({count / max(collect_s, 1e-9):.0f} mandats/s) — cible "
+            f"< 10 s ; dont {collect_cpu:.1f} s de calcul de ce processus",
+            flush=True,
+        )
     t = time.perf_counter()
     rec = reconcile()
     print(

@@ -109,7 +109,12 @@ def _presentations(numbers: Sequence[str]) -> dict[tuple[str, dt.date, dt.date],
     """Earlier presentations of each instalment, with the next step of their reject, if any."""
     out: dict[tuple[str, dt.date, dt.date], list[Any]] = defaultdict(list)
     wanted = set(numbers)
-    txs = SepaTransaction.objects.filter(purpose=PURPOSE).values_list("pk", "reference")
+    # (in the order they were presented: the last one decides, below)
+    txs = (
+        SepaTransaction.objects.filter(purpose=PURPOSE)
+        .order_by("pk")
+        .values_list("pk", "reference")
+    )
     rejected = dict(
         BankReturnLine.objects.filter(transaction__purpose=PURPOSE).values_list(
             "transaction_id", "next_step"
