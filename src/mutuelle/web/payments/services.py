@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import QuerySet, Value
+from django.db import transaction
+from django.db.models import Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from mutuelle import sepa
 from mutuelle.sepa.text import sepa_text
+from mutuelle.web.among import among
 from mutuelle.web.payments.models import (
     Mandate,
     MandateAmendment,
@@ -458,17 +459,6 @@ def _batch_ids(document: sepa.SepaDocument, txs: Iterable[Any]) -> dict[str, str
     }
 
 
-def _among(qs: QuerySet[Any], field: str, values: list[Any]) -> QuerySet[Any]:
-    """``field`` in ``values``; on PostgreSQL as one array parameter (``= ANY``): Django's IN
-    of 5 000 placeholders, converted by the driver client-side, cost more than the look-up
-    (a collection of 30 000 debits, bench/billing.py)."""
-    if connection.vendor != "postgresql":
-        return qs.filter(**{f"{field}__in": values})
-    meta = qs.model._meta
-    column = meta.pk.column if field == "pk" else meta.get_field(field).column
-    return qs.extra(where=[f'"{meta.db_table}"."{column}" = ANY(%s)'], params=[values])
-
-
 def _refuse_presented(keys: Iterable[tuple[str, str]]) -> None:
     wanted = list(keys)
     seen: set[tuple[str, str]] = set()
@@ -481,7 +471,7 @@ def _refuse_presented(keys: Iterable[tuple[str, str]]) -> None:
     already: list[str] = []
     for start in range(0, len(refs), 5000):
         part = refs[start : start + 5000]
-        rows = _among(SepaTransaction.objects.all(), "reference", part)
+        rows = among(SepaTransaction.objects.all(), "reference", part)
         for purpose, reference in rows.values_list("purpose", "reference"):
             if (purpose, reference) in seen:
                 already.append(f"{purpose} {reference}")
@@ -497,7 +487,7 @@ def _refuse_presented(keys: Iterable[tuple[str, str]]) -> None:
 def _pending_amendments(mandates: dict[int, _DebitMandate]) -> dict[int, MandateAmendment]:
     """For each mandate, its earliest amendment not yet announced to the bank."""
     pending: dict[int, MandateAmendment] = {}
-    rows = _among(MandateAmendment.objects.filter(reported_in__isnull=True), "mandate", [*mandates])
+    rows = among(MandateAmendment.objects.filter(reported_in__isnull=True), "mandate", [*mandates])
     for amendment in rows.order_by("on", "id"):
         pending.setdefault(amendment.mandate_id, amendment)
     return pending
@@ -553,7 +543,7 @@ def _debit_mandates(ids: set[int]) -> dict[int, _DebitMandate]:
     wanted = sorted(ids)
     for start in range(0, len(wanted), 5000):
         part = wanted[start : start + 5000]
-        query = _among(Mandate.objects.select_for_update(of=("self",)), "pk", part).values_list(
+        query = among(Mandate.objects.select_for_update(of=("self",)), "pk", part).values_list(
             *_DEBIT_MANDATE_FIELDS
         )
         for pk, rum, status, signed, first, name, token, bic, city, street, code in query:
