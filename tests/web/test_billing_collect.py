@@ -112,6 +112,50 @@ def test_a_rejected_debit_is_owed_again_then_represented_once(called) -> None:
 
 
 @pytest.mark.django_db
+def test_later_collections_find_every_instalment_still_open_and_only_those(martin) -> None:
+    """The collection reads only the instalments the bank has not been paid for (issue 10):
+    still found, months later, an instalment never presented (no mandate until March), one
+    rejected for a reason that allows a new presentation; never again one rejected for good
+    (closed account: the unpaid process's) or one already paid by debit."""
+    Adhesion.objects.filter(pk=martin.pk).update(
+        payment_mode="direct_debit", payment_frequency="monthly"
+    )
+    run, _ = jobs.start_run("yearly-call", {"year": 2027, "on": "2026-12-02"}, defer=False)
+    framework.run(run.pk)
+    n = martin.number
+    assert collection.collect(D(2027, 1, 5)).file is None  # no mandate yet: nothing presented
+    payments.create_mandate(
+        martin, iban=SAME_BANK, debtor_name="Claire Martin", signed_on=D(2027, 3, 1)
+    )
+    march = collection.collect(D(2027, 3, 5))
+    assert sorted(t.reference for t in march.file.transactions.all()) == [
+        f"{n}:2027-01-01:2027-01-31:p1",
+        f"{n}:2027-02-01:2027-02-28:p1",
+        f"{n}:2027-03-01:2027-03-31:p1",
+    ]
+    by_ref = {t.reference: t.end_to_end_id for t in march.file.transactions.all()}
+    returns.import_bank_returns(
+        bank.status_report(
+            _document(march.file),
+            {
+                by_ref[f"{n}:2027-01-01:2027-01-31:p1"]: "AM04",  # may be presented again
+                by_ref[f"{n}:2027-02-01:2027-02-28:p1"]: "AC04",  # account closed: for good
+            },
+            message_id="B3",
+            created_at=dt.datetime(2027, 3, 6),
+        ),
+        name="rejets-mars.xml",
+    )
+    april = collection.collect(D(2027, 4, 5))
+    assert sorted(t.reference for t in april.file.transactions.all()) == [
+        f"{n}:2027-01-01:2027-01-31:p2",
+        f"{n}:2027-04-01:2027-04-30:p1",
+    ]
+    may = collection.collect(D(2027, 5, 5))
+    assert [t.reference for t in may.file.transactions.all()] == [f"{n}:2027-05-01:2027-05-31:p1"]
+
+
+@pytest.mark.django_db
 def test_no_mandate_is_reported_not_collected(martin) -> None:
     Adhesion.objects.filter(pk=martin.pk).update(payment_mode="direct_debit")
     run, _ = jobs.start_run("yearly-call", {"year": 2027, "on": "2026-12-02"}, defer=False)

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, F, Q, Sum
 
 from mutuelle import sepa
 from mutuelle.billing.call import CALL_KINDS
 from mutuelle.gcpause import cyclic_gc_paused
 from mutuelle.journal import Account, AccountKind, Entry, EntryKind, Posting
 from mutuelle.money import format_euros
+from mutuelle.web.among import among
 from mutuelle.web.billing import fees
 from mutuelle.web.journal import services as journal
 from mutuelle.web.journal.models import JournalEntry, JournalPosting
@@ -90,43 +91,78 @@ def parse_reference(reference: str) -> tuple[str, dt.date, dt.date, int] | None:
         return None
 
 
-def _called(on: dt.date, numbers: Any) -> dict[tuple[str, dt.date, dt.date], int]:
+def _open(on: dt.date, numbers: Any) -> dict[tuple[str, dt.date, dt.date], tuple[int, int]]:
+    """The called instalments starting on or before ``on`` that may still be presented: their
+    called amount and how many times they were presented (issue 10: a bounded answer).
+
+    One aggregate of the member accounts, by instalment: the amount of the call and of its
+    regularisations, the presentations (``collect:`` entries) and the rejections of a
+    presentation (``payment_rejected`` entries that reverse one). An instalment with a
+    presentation the bank did not reject is settled by debit and left out by the database, so
+    December's collection reads the month's instalments and the few rejected ones, not the
+    whole year's calls and presentations (which made each month slower than the one before).
+    A presentation is made only after the previous one was rejected, so « every presentation
+    rejected » is « the last one rejected »: what :func:`due_debits` then decides from the
+    rejection's next step (docs I-167)."""
+    called = Q(entry__kind__in=[k.value for k in CALL_KINDS], entry__key__startswith="bill:")
+    presented = Q(entry__kind=EntryKind.payment_received.value, entry__key__startswith="collect:")
+    rejected = Q(
+        entry__kind=EntryKind.payment_rejected.value, entry__reverses__startswith="collect:"
+    )
+    kinds = [k.value for k in CALL_KINDS] + [
+        EntryKind.payment_received.value,
+        EntryKind.payment_rejected.value,
+    ]
     rows = (
         JournalPosting.objects.filter(
             account=AccountKind.member_contributions.value,
             adhesion__in=numbers,
-            entry__key__startswith="bill:",
-            entry__kind__in=[k.value for k in CALL_KINDS],
+            entry__kind__in=kinds,
             entry__period_start__lte=on,
         )
         .values_list("adhesion", "entry__period_start", "entry__period_end")
-        .annotate(total=Sum("cents"))
-    )
-    return {(a, s, e): int(t) for a, s, e, t in rows if t and t > 0}
-
-
-def _presentations(numbers: Sequence[str]) -> dict[tuple[str, dt.date, dt.date], list[Any]]:
-    """Earlier presentations of each instalment, with the next step of their reject, if any."""
-    out: dict[tuple[str, dt.date, dt.date], list[Any]] = defaultdict(list)
-    wanted = set(numbers)
-    # (in the order they were presented: the last one decides, below)
-    txs = (
-        SepaTransaction.objects.filter(purpose=PURPOSE)
-        .order_by("pk")
-        .values_list("pk", "reference")
-    )
-    rejected = dict(
-        BankReturnLine.objects.filter(transaction__purpose=PURPOSE).values_list(
-            "transaction_id", "next_step"
+        .annotate(
+            called=Sum("cents", filter=called),
+            presented=Count("pk", filter=presented),
+            rejected=Count("pk", filter=rejected),
         )
+        .filter(called__gt=0, presented__lte=F("rejected"))
     )
-    for pk, ref in txs.iterator(chunk_size=5000):
-        parsed = parse_reference(ref)
-        if parsed is None:
-            continue
-        number, start, end, _ = parsed
-        if number in wanted:
-            out[(number, start, end)].append(rejected.get(pk, ""))
+    return {(a, s, e): (int(c), int(p)) for a, s, e, c, p, _ in rows}
+
+
+def _presentations(
+    instalments: Sequence[tuple[str, dt.date, dt.date, int]],
+) -> dict[tuple[str, dt.date, dt.date], list[Any]]:
+    """Earlier presentations of each ``(adhesion, start, end, times presented)``, with the
+    next step of their reject, if any: looked up by their references (one per presentation,
+    numbered from 1), in the order they were presented (the last one decides, below)."""
+    out: dict[tuple[str, dt.date, dt.date], list[Any]] = defaultdict(list)
+    refs = [
+        DueDebit(number, 0, start, end, 0, p).reference
+        for number, start, end, times in instalments
+        for p in range(1, max(times, MAX_PRESENTATIONS) + 1)
+    ]
+    for part in range(0, len(refs), 5000):
+        txs = list(
+            among(
+                SepaTransaction.objects.filter(purpose=PURPOSE),
+                "reference",
+                refs[part : part + 5000],
+            )
+            .order_by("pk")
+            .values_list("pk", "reference")
+        )
+        rejected = dict(
+            among(
+                BankReturnLine.objects.order_by(), "transaction", [pk for pk, _ in txs]
+            ).values_list("transaction_id", "next_step")
+        )
+        for pk, ref in txs:
+            parsed = parse_reference(ref)
+            if parsed is not None:
+                number, start, end, _ = parsed
+                out[(number, start, end)].append(rejected.get(pk, ""))
     return out
 
 
@@ -147,7 +183,7 @@ def _settled_otherwise(numbers: Any) -> set[str]:
 def due_debits(on: dt.date) -> tuple[list[DueDebit], list[tuple[str, str]]]:
     """The debits to present on ``on`` and the adhesions left out, with why."""
     numbers = Adhesion.objects.filter(payment_mode="direct_debit").values("number")
-    called = _called(on, numbers)
+    called = _open(on, numbers)
     if not called:
         return [], []
     concerned = sorted({n for n, _, _ in called})
@@ -158,7 +194,7 @@ def due_debits(on: dt.date) -> tuple[list[DueDebit], list[tuple[str, str]]]:
             status=MandateStatus.ACTIVE, adhesion__number__in=numbers, signed_on__lte=on
         ).values_list("adhesion__number", "pk")
     )
-    before = _presentations(concerned)
+    before = _presentations([(n, s, e, p) for (n, s, e), (_, p) in called.items() if p])
     other = _settled_otherwise(numbers) & set(concerned)
     left: dict[tuple[str, dt.date, dt.date], int] = {}
     for number in other:
@@ -168,7 +204,7 @@ def due_debits(on: dt.date) -> tuple[list[DueDebit], list[tuple[str, str]]]:
     debits: list[DueDebit] = []
     skipped: list[tuple[str, str]] = []
     no_mandate: set[str] = set()
-    for (number, start, end), cents in sorted(called.items()):
+    for (number, start, end), (cents, _) in sorted(called.items()):
         past = before.get((number, start, end), [])
         if past and (
             past[-1] == "" or past[-1] not in REPRESENTABLE or len(past) >= MAX_PRESENTATIONS
