@@ -201,3 +201,38 @@ def test_the_collection_pauses_the_cyclic_collector_and_puts_it_back(
         collection.collect(D(2027, 2, 5))
     assert seen == [False, False] and gc.isenabled()
     assert not type(report.file).objects.filter(date=D(2027, 2, 5)).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("failing", ["file", "entries"])
+def test_a_collection_refused_while_its_entries_are_written_leaves_nothing(
+    called, monkeypatch, tmp_path, failing
+) -> None:
+    """The entries are posted while the pain.008 is built in another thread: should the file
+    be refused (here: not conforming to its XSD) or the entries fail, nothing is kept — no
+    file, no entry, no mandate marked as collected — and the next try collects as usual."""
+    from mutuelle import sepa
+    from mutuelle.web.payments.models import Mandate, SepaFile
+
+    def refused(*args, **kwargs):
+        raise sepa.SepaError(sepa.SepaErrorCode.XSD_INVALID, "fichier non conforme (essai)")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("écritures en échec (essai)")
+
+    if failing == "file":
+        monkeypatch.setattr(sepa, "build_debit_file", refused)
+    else:
+        monkeypatch.setattr(journal, "post_new", broken)
+    with pytest.raises((sepa.SepaError, RuntimeError)):
+        collection.collect(D(2027, 1, 5))
+    assert not SepaFile.objects.exists()
+    assert not [
+        e for e in journal.entries_of(called.number) if e.kind is EntryKind.payment_received
+    ]
+    assert Mandate.objects.get(adhesion=called).first_collected_on is None
+    assert not list((tmp_path / "sepa").rglob("*.xml"))
+    monkeypatch.undo()
+    report = collection.collect(D(2027, 1, 5))
+    assert report.created and report.file.count == 1
+    assert Mandate.objects.get(adhesion=called).first_collected_on == D(2027, 1, 5)

@@ -256,6 +256,14 @@ def _collect(on: dt.date, key: str, actor: Any) -> CollectReport:
     debits, skipped = due_debits(on)
     if not debits:
         return CollectReport(on, None, False, [], skipped)
+
+    def entries() -> None:
+        # Every key is new: it names the debit's presentation, counted from the transactions
+        # of earlier files (a key is written with its transaction, in this same transaction),
+        # and this date's file did not exist; the unique key guards a concurrent collection.
+        # Posted while the pain.008 is being built (``alongside``), refused with it.
+        journal.post_new([_received(d, on) for d in debits], actor=actor, batch=key)
+
     with transaction.atomic():
         record, created = payments.produce_debit_file(
             on,
@@ -271,11 +279,8 @@ def _collect(on: dt.date, key: str, actor: Any) -> CollectReport:
             ),
             idempotency_key=key,
             actor=actor,
+            alongside=entries,
         )
-        # Every key is new: it names the debit's presentation, counted from the transactions
-        # of earlier files (a key is written with its transaction, in this same transaction),
-        # and this date's file did not exist; the unique key guards a concurrent collection.
-        journal.post_new([_received(d, on) for d in debits], actor=actor, batch=key)
     return CollectReport(on, record, created, debits, skipped)
 
 

@@ -8,10 +8,12 @@ reference presented twice (``SepaTransaction`` unique ``(purpose, reference)``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -242,11 +244,14 @@ def produce_debit_file(
     idempotency_key: str,
     actor: Any = None,
     batch: Any = None,
+    alongside: Callable[[], object] | None = None,
 ) -> tuple[SepaFile, bool]:
     """The pain.008 file for ``collection_date`` (one file per date), and whether it was
     produced now. With an ``idempotency_key`` already used, the existing file is returned and
     nothing changes. Refuses (``SepaError``) an inactive mandate, a reference already
-    presented in an earlier file, or anything :func:`mutuelle.sepa.build_debit_file` refuses."""
+    presented in an earlier file, or anything :func:`mutuelle.sepa.build_debit_file` refuses.
+    ``alongside``: the caller's own writes for this file (the collection's entries), run in the
+    same transaction while the file is being built (:func:`_built_while`); refused with it."""
     existing = SepaFile.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
@@ -299,15 +304,22 @@ def produce_debit_file(
                 f"{len(problems)} prélèvement(s) impossible(s) : aucun fichier produit",
                 details=tuple(problems[:50]),
             )
-        message_id = _message_id("D", collection_date)
-        document = sepa.build_debit_file(
+        build = functools.partial(
+            sepa.build_debit_file,
             party,
             collection_date,
             txs,
-            message_id=message_id,
+            message_id=_message_id("D", collection_date),
             created_at=timezone.localtime().replace(tzinfo=None, microsecond=0),
             schema=debit_schema(),
         )
+
+        def writes() -> None:
+            _mark_mandates({ins.mandate_id for ins, _, _ in rows}, collection_date)
+            if alongside is not None:
+                alongside()
+
+        document = _built_while(build, writes)
         record = _record(document, idempotency_key, actor, batch)
         by_e2e = _batch_ids(document, txs)
         # One COPY on PostgreSQL (executemany on SQLite): bulk_create of 30 000 model instances
@@ -331,7 +343,7 @@ def produce_debit_file(
                 for ins, tx, _ in rows
             ],
         )
-        _mark_collected(record, rows, collection_date)
+        _mark_amendments(rows)
     return record, True
 
 
@@ -576,27 +588,40 @@ def _insert_rows(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]
     _insert(model, fields, rows)
 
 
-def _mark_collected(
-    record: SepaFile,
+def _built_while(build: Callable[[], sepa.SepaDocument], writes: Callable[[], None]) -> Any:
+    """``build()`` in a second thread while ``writes()`` runs in this one (issue 10): building
+    the file is pure Python without the database (:mod:`mutuelle.sepa`), the writes mostly wait
+    for PostgreSQL, which works meanwhile on the machine's other core, so the two overlap
+    instead of adding up. ``writes`` runs on this thread's connection, in the caller's
+    transaction; when either fails, its exception is raised here once both have stopped and the
+    transaction rolls back whole (``tests/web/test_payments.py``)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fichier-sepa") as pool:
+        built = pool.submit(build)
+        writes()
+        return built.result()
+
+
+def _mark_mandates(ids: set[int], day: dt.date) -> None:
+    """Every mandate of the file is collected on the same day: one UPDATE of the mandates
+    (their ids as one array on PostgreSQL), not a CASE per row (bulk_update of 30 000 mandates
+    took most of a collection's time); the first day kept when there is one, the last one
+    moved forward only."""
+    among(Mandate.objects.all(), "pk", ids).update(
+        first_collected_on=Coalesce("first_collected_on", Value(day)),
+        last_collected_on=Greatest(Coalesce("last_collected_on", Value(day)), Value(day)),
+    )
+
+
+def _mark_amendments(
     rows: list[tuple[DebitInstruction, sepa.DebitTransaction, MandateAmendment | None]],
-    day: dt.date,
 ) -> None:
+    """The amendments announced by this file: reported in its transaction."""
     for ins, tx, amendment in rows:
         if amendment is not None:
             stored = SepaTransaction.objects.get(end_to_end_id=tx.end_to_end_id)
             MandateAmendment.objects.filter(
                 mandate_id=ins.mandate_id, reported_in__isnull=True, on__lte=amendment.on
             ).update(reported_in=stored)
-    # Every mandate of the file is collected on the same day: one UPDATE over the file's
-    # transactions (a subquery: no list of 30 000 ids for the driver to expand), not a CASE per
-    # row (bulk_update of 30 000 mandates took most of a collection's time); the first day
-    # kept when there is one, the last one moved forward only.
-    Mandate.objects.filter(
-        pk__in=SepaTransaction.objects.filter(file=record).values("mandate_id")
-    ).update(
-        first_collected_on=Coalesce("first_collected_on", Value(day)),
-        last_collected_on=Greatest(Coalesce("last_collected_on", Value(day)), Value(day)),
-    )
 
 
 def _address(city: str, street: str, postcode: str) -> sepa.PostalAddress | None:
