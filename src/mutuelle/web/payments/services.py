@@ -260,7 +260,6 @@ def produce_debit_file(
     with transaction.atomic():
         mandates = _debit_mandates({i.mandate_id for i in todo})
         pending = _pending_amendments(mandates)
-        _refuse_presented((i.purpose, i.reference) for i in todo)
         problems: list[str] = []
         txs: list[sepa.DebitTransaction] = []
         rows: list[tuple[DebitInstruction, sepa.DebitTransaction, MandateAmendment | None]] = []
@@ -315,6 +314,7 @@ def produce_debit_file(
         )
 
         def writes() -> None:
+            _refuse_presented((i.purpose, i.reference) for i in todo)
             _mark_mandates({ins.mandate_id for ins, _, _ in rows}, collection_date)
             if alongside is not None:
                 alongside()
