@@ -286,8 +286,9 @@ def _run(
         f"nouvelle en {time.perf_counter() - t:.1f} s"
     )
     for month in range(1, args.months + 1):
-        # (with --months, the later collections: each reads the year's calls and the earlier
-        # presentations, which grow month after month)
+        # (with --months, the later collections: each aggregates the member accounts of the
+        # calls so far, the database leaving out what a debit has settled; December's reads
+        # more postings than January's, not more rows into Python)
         if args.vacuum:  # what autovacuum does on a server configured by default (untimed)
             from django.db import connection
 
