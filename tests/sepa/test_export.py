@@ -25,7 +25,7 @@ from mutuelle.sepa import (
     build_debit_file,
     build_transfer_file,
 )
-from mutuelle.sepa._build import finish, sepaxml_bytes
+from mutuelle.sepa._build import file_bytes, finish, sepaxml_bytes
 
 from .helpers import CREATED, CREDITOR, DEBTOR, OTHER_BANK, debit
 
@@ -177,13 +177,13 @@ def _finish(raw: bytes, expected: list[int], schema: str = "pain.008.001.08"):
 
 
 def test_the_recount_finds_each_batch_and_the_instructions_total() -> None:
-    xml, batches, _ = _finish(sepaxml_bytes(_debits()), [1, 4_217, 99_999_99])
+    tree, batches = _finish(sepaxml_bytes(_debits()), [1, 4_217, 99_999_99])
     assert [(b.sequence, b.count, b.control_sum_cents) for b in batches] == [
         (SequenceType.FIRST, 1, 1),
         (SequenceType.RECURRENT, 2, 4_217 + 99_999_99),
     ]
-    assert b"<MsgId>MC-D-20260105-001</MsgId>" in xml
-    _, batches, _ = _finish(sepaxml_bytes(_transfers()), [12, 3_456_78], "pain.001.001.09")
+    assert b"<MsgId>MC-D-20260105-001</MsgId>" in file_bytes(tree)
+    _, batches = _finish(sepaxml_bytes(_transfers()), [12, 3_456_78], "pain.001.001.09")
     assert [(b.count, b.control_sum_cents) for b in batches] == [(2, 3_456_90)]
 
 

@@ -76,7 +76,16 @@ def sepaxml_bytes(document: Any) -> bytes:
     once, where ``tostring(…, "utf-8")`` passes each of a 30 000-debit file's two million
     pieces through a UTF-8 text wrapper (0.8 s of CPU for 28 500 debits, 0.55 s to a ``str``;
     issue 10). Same bytes as ``export`` (tests/sepa/test_export.py: sepaxml is pinned, the
-    test guards an upgrade). Validation stays ours, once, by lxml (:mod:`mutuelle.sepa.xsd`)."""
+    test guards an upgrade). Validation stays ours, once, by lxml (:mod:`mutuelle.sepa.xsd`).
+
+    Why sepaxml keeps the standard library's elements (measured for 28 500 debits, eighth pass,
+    bench/README.md): having its modules build lxml elements instead (``ET`` swapped) would
+    leave the writing to libxml2 and spare the re-parse, but sepaxml makes each of the 684 000
+    elements from Python, and an lxml element costs several times a standard one to make, to
+    fill and to append (its own document, namespace fix-ups at each append): 1.5 to 3.4 s to
+    build the tree against 0.4 s, more than the 2 s of serialisation it saves. lxml also refuses
+    the ``xmlns:xsi`` attribute sepaxml sets and warns on the truth test of an element that
+    sepaxml relies on; converting the standard tree into lxml from Python was slower still."""
     document._finalize_batch()
     root = document._xml
     ctrl_sum = sum(decimal_str_to_int(e.text) for e in root.iter("CtrlSum") if e.text is not None)
@@ -96,9 +105,11 @@ def finish(
     created_at: dt.datetime,
     transaction_tag: str,
     expected: Sequence[int],
-) -> tuple[bytes, tuple[PaymentBatch, ...], etree._ElementTree]:
-    """Fix what sepaxml draws at random (message id, creation time, PmtInf ids) so the same
-    instructions always give the same bytes, then recount every total against ``expected``."""
+) -> tuple[etree._ElementTree, tuple[PaymentBatch, ...]]:
+    """The tree of sepaxml's ``xml``, with what sepaxml draws at random fixed (message id,
+    creation time, PmtInf ids) so the same instructions always give the same bytes, every
+    total recounted against ``expected``. Not serialised here: the caller completes the tree
+    (the amendments), validates it, then writes it once (:func:`file_bytes`)."""
     check_identifier(message_id, what="identifiant de message")
     ns = f"urn:iso:std:iso:20022:tech:xsd:{schema_name}"
     q = f"{{{ns}}}"
@@ -144,8 +155,12 @@ def finish(
             f"totaux du fichier ({head_n} opérations, {head_sum} c) différents des "
             f"instructions ({len(expected)} opérations, {sum(expected)} c)",
         )
-    tree = etree.ElementTree(root)
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8"), tuple(batches), tree
+    return etree.ElementTree(root), tuple(batches)
+
+
+def file_bytes(tree: etree._ElementTree) -> bytes:
+    """The file as written to disk and sent to the bank: libxml2's serialisation, once."""
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
 
 def sha256(data: bytes) -> str:

@@ -18,6 +18,7 @@ from mutuelle.sepa._build import (
     address_dict,
     check_amount,
     check_unique,
+    file_bytes,
     finish,
     sepaxml_bytes,
     sha256,
@@ -93,7 +94,7 @@ def build_debit_file(
         if t.amendment is not None:
             amendments[ref] = t
     raw = sepaxml_bytes(sdd)
-    xml, batches, tree = finish(
+    tree, batches = finish(
         raw,
         schema_name=str(schema),
         message_id=message_id,
@@ -103,8 +104,8 @@ def build_debit_file(
     )
     if amendments:
         _add_amendments(tree, str(schema), amendments)
-        xml = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
     xsd.validate(tree, str(schema))
+    xml = file_bytes(tree)
     return SepaDocument(
         kind=FileKind.DEBIT,
         schema=str(schema),
@@ -122,14 +123,20 @@ def _add_amendments(
     tree: etree._ElementTree, schema: str, amendments: dict[str, DebitTransaction]
 ) -> None:
     """AmdmntInd + AmdmntInfDtls after DtOfSgntr, in the XSD's order (OrgnlDbtrAcct before
-    OrgnlDbtrAgt in both .02 and .08)."""
+    OrgnlDbtrAgt in both .02 and .08). The amended transactions are found by their end-to-end
+    ids, read by libxml2's walk of the EndToEndId elements alone (the only ones given to
+    Python), not by a look-up in each of the file's transactions (0.2 s for 28 500)."""
     q = f"{{urn:iso:std:iso:20022:tech:xsd:{schema}}}"
-    for tx in tree.getroot().iter(f"{q}DrctDbtTxInf"):
-        ref = tx.findtext(f"{q}PmtId/{q}EndToEndId")
-        if ref not in amendments:
+    found = 0
+    for end_to_end in tree.getroot().iter(f"{q}EndToEndId"):
+        if end_to_end.text not in amendments:
             continue
-        amendment = amendments[ref].amendment
+        amendment = amendments[end_to_end.text].amendment
         assert amendment is not None
+        pmt_id = end_to_end.getparent()
+        tx = pmt_id.getparent() if pmt_id is not None else None
+        assert tx is not None and tx.tag == f"{q}DrctDbtTxInf"
+        found += 1
         mandate = tx.find(f"{q}DrctDbtTx/{q}MndtRltdInf")
         assert mandate is not None
         signed = mandate.find(f"{q}DtOfSgntr")
@@ -148,3 +155,4 @@ def _add_amendments(
             ).text = amendment.previous_iban
         signed.addnext(indicator)
         indicator.addnext(details)
+    assert found == len(amendments), "transaction amendée absente du fichier produit"

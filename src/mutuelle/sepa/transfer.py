@@ -13,6 +13,7 @@ from mutuelle.sepa._build import (
     address_dict,
     check_amount,
     check_unique,
+    file_bytes,
     finish,
     sepaxml_bytes,
     sha256,
@@ -60,7 +61,7 @@ def build_transfer_file(
             payment["address"] = address_dict(t.creditor_address)
         sct.add_payment(payment)
     raw = sepaxml_bytes(sct)
-    xml, batches, tree = finish(
+    tree, batches = finish(
         raw,
         schema_name=str(schema),
         message_id=message_id,
@@ -69,6 +70,7 @@ def build_transfer_file(
         expected=[t.amount_cents for t in txs],
     )
     xsd.validate(tree, str(schema))
+    xml = file_bytes(tree)
     return SepaDocument(
         kind=FileKind.TRANSFER,
         schema=str(schema),
